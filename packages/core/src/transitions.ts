@@ -140,6 +140,8 @@ export const TRANSITIONS: Readonly<Record<Operation, Readonly<Record<S, Outcome>
       [S.Running]: [ErrorCode.CtrRunning, 'is running, cannot remove it without force', 'forceable'],
       [S.Paused]: [ErrorCode.CtrRunning, 'is paused, cannot remove it without force', 'forceable'],
       [S.Stopping]: [ErrorCode.CtrRunning, 'is stopping, cannot remove it without force', 'forceable'],
+      // A removal that failed half-way leaves Removing; a forced remove finishes it.
+      [S.Removing]: [ErrorCode.CtrRemoved, 'is being removed', 'forceable'],
     },
     otherwise: REMOVING,
   }),

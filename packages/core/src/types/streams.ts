@@ -18,6 +18,11 @@ export interface AttachOptions {
   /** Replay the container's log before the live stream (the Docker API's logs=1). */
   logs?: boolean;
   signal?: AbortSignal;
+  /**
+   * Called once the attach connection is up; StartAndAttach starts the container only
+   * then, so no early output is lost.
+   */
+  onReady?: () => void;
 }
 
 /** How an attach ended: the process exited, or the user detached. */

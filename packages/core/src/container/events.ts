@@ -1,0 +1,38 @@
+import type { ContainerConfig } from '../types/container-config.js';
+import type { CorralEvent } from '../types/event.js';
+import type { EngineServices } from './services.js';
+
+/** Nanoseconds since the epoch, from the wall clock plus the monotonic sub-ms part. */
+export function nowNano(): bigint {
+  const ms = BigInt(Date.now());
+  const sub = process.hrtime.bigint() % 1_000_000n;
+  return ms * 1_000_000n + sub;
+}
+
+/**
+ * Writes a container event. An event that cannot be written is logged, never thrown:
+ * the operation it reports has already happened.
+ */
+export async function emitContainerEvent(
+  services: EngineServices,
+  config: ContainerConfig,
+  action: string,
+  extra: { exitCode?: number; attributes?: Record<string, string>; error?: string } = {},
+): Promise<void> {
+  const event: CorralEvent = {
+    timeNano: nowNano(),
+    type: 'container',
+    action,
+    id: config.id,
+    name: config.name,
+    image: config.image,
+    attributes: { ...config.labels, ...extra.attributes },
+    ...(extra.exitCode !== undefined ? { exitCode: extra.exitCode } : {}),
+    ...(extra.error !== undefined ? { error: extra.error } : {}),
+  };
+  try {
+    await services.events.write(event);
+  } catch (err) {
+    services.logger.warn({ err, action, id: config.id }, 'could not write event');
+  }
+}

@@ -1,0 +1,122 @@
+import { ContainerStatus as S } from '../status.js';
+import { CorralError, ErrorCode, RuntimeError, describeError } from '../errors.js';
+import { emptyImageConfig } from '../types/image.js';
+import type { RuntimeRestoreOptions } from '../contracts/oci-runtime.js';
+import type { ContainerConfig } from '../types/container-config.js';
+import { emitContainerEvent } from './events.js';
+import { saveState, type ContainerHandle } from './handle.js';
+
+/**
+ * Brings up what a container needs in the runtime: its root filesystem mounted, its
+ * network namespace, and the runtime container (conmon + `runtime create`). On any
+ * failure everything done so far is undone, so the container stays as it was.
+ */
+export async function initResources(
+  h: ContainerHandle,
+  restoreFrom?: RuntimeRestoreOptions,
+  network: ContainerConfig['network'] = h.config.network,
+): Promise<void> {
+  const { services: sv } = h;
+  const config = { ...h.config, network };
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    const rootfs = await sv.rootfs.mount(config.id);
+    undo.push(() => sv.rootfs.unmount(config.id));
+
+    let netnsPath = '';
+    let networkStatus: unknown = null;
+    let etcFiles = {};
+    if (config.network.mode === 'bridge') {
+      if (!sv.network) {
+        throw new CorralError(ErrorCode.NotSupported, `container ${config.name} wants a bridge network, but no network plugin is assembled`);
+      }
+      const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
+      const result = await sv.network.setup(request);
+      undo.push(() => sv.network!.teardown({ ...request, netnsPath: result.netnsPath, status: result.status }));
+      netnsPath = result.netnsPath;
+      networkStatus = result.status;
+      etcFiles = result.etcFiles;
+    }
+
+    const image = await sv.images.resolve(config.imageId).then(
+      (i) => i.config,
+      () => emptyImageConfig(),
+    );
+    undo.push(() => sv.runtime.delete(config.id, true));
+    const created = await sv.runtime.create({
+      config,
+      image,
+      rootfs,
+      netnsPath,
+      etcFiles,
+      ...(restoreFrom ? { restoreFrom } : {}),
+    });
+
+    h.state.mountPoint = rootfs;
+    h.state.mountCount += 1;
+    h.state.netnsPath = netnsPath;
+    h.state.networkStatus = networkStatus;
+    h.state.pid = created.pid;
+    h.state.conmonPid = created.conmonPid;
+    h.state.exitCode = null;
+    h.state.oomKilled = false;
+    h.state.error = '';
+  } catch (err) {
+    for (const step of undo.reverse()) {
+      await step().catch((undoErr) => h.logger.warn({ err: undoErr }, 'rollback step failed'));
+    }
+    throw err;
+  }
+}
+
+/**
+ * Releases what the runtime side of a container holds: the runtime container, the
+ * network and the root filesystem mount. Every step is tried; the first failure is
+ * thrown after the state is saved as Exited, so the next cleanup can try again.
+ */
+export async function releaseResources(h: ContainerHandle): Promise<void> {
+  const { services: sv, config } = h;
+  const failures: unknown[] = [];
+  const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      h.logger.warn({ err, step: what }, 'cleanup step failed');
+      failures.push(new RuntimeError(`${what}: ${describeError(err)}`, { cause: err }));
+    }
+  };
+
+  for (const session of await sv.store.execSessions.listFor(config.id)) {
+    await attempt('exec session cleanup', () => sv.runtime.execCleanup(config.id, session.id));
+    if (session.status !== 'stopped') {
+      await attempt('exec session state', () => sv.store.execSessions.save({ ...session, status: 'stopped', pid: 0 }));
+    }
+  }
+  await attempt('runtime delete', () => sv.runtime.delete(config.id, true));
+  if (sv.network && (h.state.netnsPath || h.state.networkStatus)) {
+    const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
+    await attempt('network teardown', () =>
+      sv.network!.teardown({ ...request, netnsPath: h.state.netnsPath, status: h.state.networkStatus }),
+    );
+  }
+  if (h.state.mountCount > 0) {
+    await attempt('unmount', async () => {
+      const unmounted = await sv.rootfs.unmount(config.id);
+      h.state.mountCount = Math.max(0, h.state.mountCount - 1);
+      if (unmounted) {
+        h.state.mountPoint = '';
+        h.state.mountCount = 0;
+      }
+    });
+  }
+
+  h.state.status = S.Exited;
+  h.state.pid = 0;
+  h.state.conmonPid = 0;
+  h.state.netnsPath = '';
+  h.state.networkStatus = null;
+  if (failures.length > 0) h.state.error = failures.map(describeError).join('; ');
+  await saveState(h);
+  await emitContainerEvent(sv, config, 'cleanup');
+  if (failures.length > 0) throw failures[0];
+}
