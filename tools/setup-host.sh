@@ -13,7 +13,19 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# podman's default nofile ulimit (1048576) exceeds these machines' hard limit.
-if [[ -d /etc/containers ]] && ! grep -qs 'default_ulimits' /etc/containers/containers.conf; then
-  printf '[containers]\ndefault_ulimits = []\n' >> /etc/containers/containers.conf
+# podman is the reference the tests and benchmarks compare against. On these hosts it
+# needs: no default nofile ulimit (1048576 exceeds the hard limit), runc rather than
+# crun (crun refuses hybrid cgroups), and netavark rather than CNI (no CNI plugins).
+conf=/etc/containers/containers.conf
+if [[ -d /etc/containers ]] && ! grep -qs 'corral: podman reference settings' "$conf"; then
+  [[ -f $conf ]] && cp "$conf" "$conf.corral-backup"
+  cat > "$conf" <<'CONF'
+# corral: podman reference settings
+[containers]
+default_ulimits = []
+[engine]
+runtime = "runc"
+[network]
+network_backend = "netavark"
+CONF
 fi

@@ -33,4 +33,7 @@ export { validateArtifactName } from './container/artifacts.js';
 export * from './engine/engine.js';
 export { parseRestartPolicy, type ConfigDefaults } from './engine/create-config.js';
 export { validateName } from './engine/names.js';
-export type { ContainerFilters } from './engine/filters.js';
+export { matchesFilters, validateFilters, type ContainerFilters } from './engine/filters.js';
+export * from './logs/k8s-file.js';
+export * from './events/filter.js';
+export * from './events/time.js';

@@ -64,6 +64,11 @@ export class Container {
   }
 
   /** Reloads the state and asks the runtime what became of the process. */
+  /** The container's log file (k8s-file format); empty when logging is off. */
+  logPath(): string {
+    return this.h.config.logDriver === 'none' ? '' : this.h.services.runtime.logPath(this.id);
+  }
+
   async sync(): Promise<ContainerState> {
     await runOperation(this.h, this.scope, 'sync', async () => undefined);
     return this.cachedState;

@@ -2,12 +2,9 @@ import type { ContainerConfig } from '../types/container-config.js';
 import type { CorralEvent } from '../types/event.js';
 import type { EngineServices } from './services.js';
 
-/** Nanoseconds since the epoch, from the wall clock plus the monotonic sub-ms part. */
-export function nowNano(): bigint {
-  const ms = BigInt(Date.now());
-  const sub = process.hrtime.bigint() % 1_000_000n;
-  return ms * 1_000_000n + sub;
-}
+import { nowNano } from '../events/time.js';
+
+export { nowNano };
 
 /**
  * Writes a container event. An event that cannot be written is logged, never thrown:

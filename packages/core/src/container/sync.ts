@@ -60,7 +60,7 @@ export async function syncState(h: ContainerHandle): Promise<void> {
 
 /** The container id for messages and NO_SUCH_CTR errors from a lookup. */
 export function noSuchContainer(idOrName: string, cause?: unknown): NotFoundError {
-  return new NotFoundError(ErrorCode.NoSuchCtr, `no such container: ${idOrName}`, {
+  return new NotFoundError(ErrorCode.NoSuchCtr, `no container with name or ID "${idOrName}" found: no such container`, {
     details: { container: idOrName },
     ...(cause ? { cause } : {}),
   });

@@ -280,7 +280,12 @@ export class Engine implements ContainerDirectory {
 
   private async lookupId(idOrName: string): Promise<string> {
     if (typeof idOrName !== 'string' || idOrName.length === 0) throw noSuchContainer(String(idOrName));
-    return this.services.store.containers.lookup(idOrName);
+    try {
+      return await this.services.store.containers.lookup(idOrName);
+    } catch (err) {
+      if (hasCode(err, ErrorCode.NoSuchCtr)) throw noSuchContainer(idOrName, err);
+      throw err;
+    }
   }
 
   private async freeName(): Promise<string> {

@@ -1,0 +1,164 @@
+import { InvalidArgumentError } from '@corral/core';
+
+/**
+ * The part of Go's text/template that podman's --format uses: fields ({{.ID}},
+ * {{.State.Status}}), {{json .}} and {{json .Field}}, {{range .List}}...{{end}},
+ * {{if .X}}...{{else}}...{{end}}, {{index .Labels "k"}}, {{upper}}/{{lower}},
+ * {{printf "%s" .X}}, and the trim markers {{- and -}}.
+ */
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'expr'; expr: string }
+  | { kind: 'range'; expr: string; body: Node[]; otherwise: Node[] }
+  | { kind: 'if'; expr: string; body: Node[]; otherwise: Node[] };
+
+export type Template = (data: unknown) => string;
+
+export function compileTemplate(source: string): Template {
+  const tokens = tokenize(source);
+  let pos = 0;
+  const parse = (stopAt: string[]): { nodes: Node[]; stop: string } => {
+    const nodes: Node[] = [];
+    while (pos < tokens.length) {
+      const tk = tokens[pos++]!;
+      if (tk.kind === 'text') {
+        nodes.push(tk);
+        continue;
+      }
+      const word = tk.expr.split(/\s+/)[0]!;
+      if (stopAt.includes(word)) return { nodes, stop: word };
+      if (word === 'range' || word === 'if') {
+        const expr = tk.expr.slice(word.length).trim();
+        const body = parse(['end', 'else']);
+        const otherwise = body.stop === 'else' ? parse(['end']).nodes : [];
+        nodes.push({ kind: word, expr, body: body.nodes, otherwise });
+        continue;
+      }
+      if (word === 'end' || word === 'else') throw new InvalidArgumentError(`template: unexpected {{${word}}} in ${JSON.stringify(source)}`);
+      nodes.push({ kind: 'expr', expr: tk.expr });
+    }
+    if (stopAt.length > 0) throw new InvalidArgumentError(`template: missing {{end}} in ${JSON.stringify(source)}`);
+    return { nodes, stop: '' };
+  };
+  const root = parse([]).nodes;
+  return (data) => render(root, data);
+}
+
+function tokenize(source: string): ({ kind: 'text'; text: string } | { kind: 'expr'; expr: string })[] {
+  const out: ({ kind: 'text'; text: string } | { kind: 'expr'; expr: string })[] = [];
+  const re = /\{\{(-\s)?([\s\S]*?)(\s-)?\}\}/g;
+  let last = 0;
+  let trimNext = false;
+  for (let m = re.exec(source); m; m = re.exec(source)) {
+    let text = source.slice(last, m.index);
+    if (trimNext) text = text.replace(/^\s+/, '');
+    if (m[1]) text = text.replace(/\s+$/, '');
+    if (text) out.push({ kind: 'text', text });
+    out.push({ kind: 'expr', expr: m[2]!.trim() });
+    trimNext = Boolean(m[3]);
+    last = re.lastIndex;
+  }
+  let tail = source.slice(last);
+  if (trimNext) tail = tail.replace(/^\s+/, '');
+  if (tail) out.push({ kind: 'text', text: tail });
+  return out;
+}
+
+function render(nodes: Node[], dot: unknown): string {
+  let out = '';
+  for (const node of nodes) {
+    switch (node.kind) {
+      case 'text':
+        out += node.text.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+        break;
+      case 'expr':
+        out += show(evaluate(node.expr, dot));
+        break;
+      case 'if':
+        out += render(truthy(evaluate(node.expr, dot)) ? node.body : node.otherwise, dot);
+        break;
+      case 'range': {
+        const value = evaluate(node.expr, dot);
+        const items = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [];
+        out += items.length ? items.map((item) => render(node.body, item)).join('') : render(node.otherwise, dot);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function evaluate(expr: string, dot: unknown): unknown {
+  const args = splitArgs(expr);
+  const [head, ...rest] = args;
+  if (head === undefined) return '';
+  switch (head) {
+    case 'json':
+      return JSON.stringify(rest.length ? value(rest[0]!, dot) : dot);
+    case 'index': {
+      let v = value(rest[0]!, dot);
+      for (const key of rest.slice(1)) v = (v as Record<string, unknown> | undefined)?.[String(value(key, dot))];
+      return v ?? '';
+    }
+    case 'upper':
+      return show(value(rest[0]!, dot)).toUpperCase();
+    case 'lower':
+      return show(value(rest[0]!, dot)).toLowerCase();
+    case 'join':
+      return (value(rest[0]!, dot) as unknown[] | undefined)?.join(String(value(rest[1]!, dot))) ?? '';
+    case 'printf': {
+      const format = String(value(rest[0]!, dot));
+      const values = rest.slice(1).map((a) => value(a, dot));
+      return format.replace(/%[sdvq]/g, (spec) => {
+        const v = values.shift();
+        return spec === '%q' ? JSON.stringify(show(v)) : show(v);
+      });
+    }
+    default:
+      if (rest.length > 0) throw new InvalidArgumentError(`template: function "${head}" not defined`);
+      return value(head, dot);
+  }
+}
+
+function value(arg: string, dot: unknown): unknown {
+  if (arg.startsWith('"')) return JSON.parse(arg);
+  if (/^-?\d+$/.test(arg)) return Number(arg);
+  if (arg === '.') return dot;
+  if (!arg.startsWith('.')) throw new InvalidArgumentError(`template: cannot evaluate ${JSON.stringify(arg)}`);
+  let v: unknown = dot;
+  for (const part of arg.slice(1).split('.')) {
+    if (v === null || typeof v !== 'object') return '';
+    const obj = v as Record<string, unknown>;
+    if (!(part in obj)) {
+      const key = Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
+      if (key === undefined) throw new InvalidArgumentError(`template: can't evaluate field ${part}`);
+      v = obj[key];
+    } else {
+      v = obj[part];
+    }
+  }
+  return v;
+}
+
+function splitArgs(expr: string): string[] {
+  return expr.match(/"(?:[^"\\]|\\.)*"|\S+/g) ?? [];
+}
+
+function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (v && typeof v === 'object') return Object.keys(v).length > 0;
+  return Boolean(v);
+}
+
+/** Go's default printing: maps as map[k:v], lists as [a b]. */
+export function show(v: unknown): string {
+  if (v === null || v === undefined) return '<no value>';
+  if (Array.isArray(v)) return `[${v.map(show).join(' ')}]`;
+  if (typeof v === 'object') {
+    return `map[${Object.entries(v as Record<string, unknown>)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, x]) => `${k}:${show(x)}`)
+      .join(' ')}]`;
+  }
+  return String(v);
+}

@@ -1,0 +1,22 @@
+import { InvalidArgumentError, type Plugin } from '@corral/core';
+
+/**
+ * The plugins a distribution can be assembled from, by id. Each is loaded only when
+ * chosen (dynamic import), so a command that needs no SQLite never loads it.
+ */
+export const CATALOG: Record<string, () => Promise<Plugin>> = {
+  'state-sqlite': async () => (await import('@corral/state-sqlite')).createStateSqlitePlugin(),
+  'lock-file': async () => (await import('@corral/lock-file')).createLockFilePlugin(),
+  'runtime-conmon': async () => (await import('@corral/runtime-conmon')).createConmonRuntimePlugin(),
+  'storage-overlay': async () => (await import('@corral/storage-overlay')).createStorageOverlayPlugin(),
+  'events-file': async () => (await import('@corral/events-file')).createEventsFilePlugin(),
+  'events-sqlite': async () => (await import('@corral/events-sqlite')).createEventsSqlitePlugin(),
+};
+
+export async function loadPlugins(ids: readonly string[]): Promise<Plugin[]> {
+  const unknown = ids.filter((id) => !(id in CATALOG));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(`unknown plugins: ${unknown.join(', ')} (known: ${Object.keys(CATALOG).join(', ')})`);
+  }
+  return Promise.all(ids.map((id) => CATALOG[id]!()));
+}

@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './catalog.js';
+export * from './engine.js';

@@ -1,0 +1,127 @@
+// The CLI side by side with podman, same busybox image, one run; prints medians and
+// ratios. The floor of a corral command is Node's own start (`node -e 0`) plus the raw
+// runc calls it makes; "own" is what corral adds above that floor.
+//   node --import tsx tools/bench/cli.ts [--runs N] [--ps 300]
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const RUNS = opt('--runs', 10);
+const PS_COUNT = opt('--ps', 300);
+const repo = resolve(import.meta.dirname, '../..');
+const CORRAL = join(repo, 'packages/cli/dist/corral.mjs');
+
+const work = mkdtempSync(join(tmpdir(), 'corral-bench-cli-'));
+const corralArgs = ['--root', join(work, 'c-root'), '--runroot', join(work, 'c-run')];
+const podmanArgs = ['--root', join(work, 'p-root'), '--runroot', join(work, 'p-run'), '--storage-driver', 'overlay'];
+
+type Engine = 'corral' | 'podman';
+const cmd = (engine: Engine, argv: string[]): [string, string[]] =>
+  engine === 'corral' ? [process.execPath, [CORRAL, ...corralArgs, ...argv]] : ['podman', [...podmanArgs, ...argv]];
+
+function run(engine: Engine, argv: string[]): string {
+  const [bin, full] = cmd(engine, argv);
+  const r = spawnSync(bin, full, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${engine} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+function timed(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function timedAsync(fn: () => Promise<void>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function runAsync(engine: Engine, argv: string[]): Promise<void> {
+  const [bin, full] = cmd(engine, argv);
+  return new Promise((res, rej) => {
+    const c = spawn(bin, full, { stdio: 'ignore' });
+    c.on('close', (code) => (code === 0 ? res() : rej(new Error(`${engine} ${argv.join(' ')}: ${code}`))));
+  });
+}
+
+const rows: { what: string; corral: number; podman: number }[] = [];
+function row(what: string, corral: number, podman: number): void {
+  rows.push({ what, corral, podman });
+  console.log(`${what.padEnd(38)} corral ${corral.toFixed(1).padStart(8)} ms   podman ${podman.toFixed(1).padStart(8)} ms   ratio ${(corral / podman).toFixed(2)}`);
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [join(repo, 'tools/build-cli.mjs')]);
+  const tar = join(work, 'busybox.tar');
+  execFileSync(join(repo, 'tools/images/busybox-rootfs.sh'), ['--tar', tar]);
+  for (const e of ['corral', 'podman'] as Engine[]) run(e, ['import', '--quiet', tar, 'busybox']);
+
+  const nodeFloor = median(Array.from({ length: RUNS }, () => timed(() => spawnSync(process.execPath, ['-e', '0']))));
+  console.log(`node -e 0: ${nodeFloor.toFixed(1)} ms (the floor of every corral command)`);
+
+  const both = (what: string, argv: string[], n = RUNS) => {
+    const t = (e: Engine) => median(Array.from({ length: n }, () => timed(() => run(e, argv))));
+    row(what, t('corral'), t('podman'));
+  };
+  both('run --rm busybox true', ['run', '--rm', 'busybox', 'true']);
+  both('ps -a (empty)', ['ps', '-a']);
+
+  const lifecycle = (e: Engine) =>
+    timed(() => {
+      for (let i = 0; i < 30; i++) {
+        const id = run(e, ['create', 'busybox', 'true']).trim();
+        run(e, ['start', id]);
+        run(e, ['wait', id]);
+        run(e, ['rm', id]);
+      }
+    });
+  row('create/start/wait/rm x30', lifecycle('corral'), lifecycle('podman'));
+
+  const parallel = async (e: Engine) => {
+    const t = await timedAsync(async () => {
+      await Promise.all(Array.from({ length: 20 }, () => runAsync(e, ['run', '-d', 'busybox', 'sleep', '600'])));
+    });
+    run(e, ['rm', '--all', '--force', '--time', '0']);
+    return t;
+  };
+  row('20 parallel run -d', await parallel('corral'), await parallel('podman'));
+
+  for (const e of ['corral', 'podman'] as Engine[]) run(e, ['run', '-d', '--name', 'target', 'busybox', 'sh', '-c', "trap '' TERM; sleep 600"]);
+  both('exec target true', ['exec', 'target', 'true']);
+  const pauseCycle = (e: Engine) => median(Array.from({ length: RUNS }, () => timed(() => {
+    run(e, ['pause', 'target']);
+    run(e, ['unpause', 'target']);
+  })));
+  row('pause + unpause', pauseCycle('corral'), pauseCycle('podman'));
+  both('stop -t 2 (ignores SIGTERM)', ['stop', '-t', '2', 'target'], 1);
+  for (const e of ['corral', 'podman'] as Engine[]) run(e, ['rm', '--all', '--force', '--time', '0']);
+
+  for (const e of ['corral', 'podman'] as Engine[]) {
+    for (let i = 0; i < PS_COUNT; i++) run(e, ['create', 'busybox', 'true']);
+  }
+  both(`ps -a with ${PS_COUNT} containers`, ['ps', '-a']);
+
+  console.log('\nratios (corral / podman):');
+  for (const r of rows) console.log(`  ${r.what.padEnd(38)} ${(r.corral / r.podman).toFixed(2)}`);
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const e of ['corral', 'podman'] as Engine[]) spawnSync(...cmd(e, ['rm', '--all', '--force', '--time', '0']));
+    spawnSync('sh', ['-c', `grep -F ${JSON.stringify(work)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+    rmSync(work, { recursive: true, force: true });
+  });
