@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -34,6 +34,21 @@ export interface RestoreOptions {
   ignoreStaticMac?: boolean;
 }
 
+/** The checkpointed network setup, beside the CRIU images (as in podman's archives). */
+export const NETWORK_STATUS = 'network.status';
+
+export async function writeNetworkStatus(dir: string, status: unknown): Promise<void> {
+  await writeFile(join(dir, NETWORK_STATUS), JSON.stringify(status ?? null), { mode: 0o600 });
+}
+
+async function readNetworkStatus(dir: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(join(dir, NETWORK_STATUS), 'utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 export function checkpointDir(h: ContainerHandle): string {
   return join(h.services.engineDir, 'containers', h.config.id, 'checkpoint');
 }
@@ -64,14 +79,14 @@ export async function checkpointLocked(h: ContainerHandle, options: CheckpointOp
     fileLocks: options.fileLocks ?? false,
   });
   h.state.checkpointedAt = new Date().toISOString();
+  // The network setup goes with the checkpoint, so a restore gets its addresses back.
+  const networkStatus = h.state.networkStatus;
+  await writeNetworkStatus(dir, networkStatus);
   if (!options.keepRunning) {
     h.state.status = S.Stopped;
     h.state.checkpointed = true;
     await saveState(h);
-    // Keep the network status for the archive before cleanup drops it.
-    const networkStatus = h.state.networkStatus;
     await releaseResources(h);
-    h.state.networkStatus = networkStatus;
   }
 
   if (options.targetFile) {
@@ -87,7 +102,7 @@ export async function checkpointLocked(h: ContainerHandle, options: CheckpointOp
       {
         imageDir: imagePath,
         config: h.config,
-        networkStatus: h.state.networkStatus,
+        networkStatus,
         ...(rootfsDiffPath ? { rootfsDiffPath } : {}),
         ...(deletedFiles ? { deletedFiles } : {}),
         ...(h.services.runtime.logPath(h.config.id) ? { logPath: h.services.runtime.logPath(h.config.id) } : {}),
@@ -96,7 +111,6 @@ export async function checkpointLocked(h: ContainerHandle, options: CheckpointOp
     );
     if (!options.keep && options.keepRunning) await rm(dir, { recursive: true, force: true });
   }
-  if (!options.keepRunning) h.state.networkStatus = null;
   await saveState(h);
   await emitContainerEvent(h.services, h.config, 'checkpoint');
 }
@@ -115,17 +129,20 @@ export async function restoreLocked(h: ContainerHandle, options: RestoreOptions)
   const workPath = join(dir, 'restore-work');
   await mkdir(workPath, { recursive: true, mode: 0o700 });
 
-  await initResources(
-    h,
-    {
+  const previous = await readNetworkStatus(dir);
+  await initResources(h, {
+    restoreFrom: {
       imagePath,
       workPath,
       criuPath: backend.criuPath(),
       tcpEstablished: options.tcpEstablished ?? false,
       fileLocks: options.fileLocks ?? false,
     },
-    networkForRestore(h.config.network, options),
-  );
+    network: networkForRestore(h.config.network, options),
+    ...(previous !== null
+      ? { previousNetwork: { status: previous, keepIps: !options.ignoreStaticIp, keepMacs: !options.ignoreStaticMac } }
+      : {}),
+  });
   h.state.status = S.Running;
   h.state.checkpointed = false;
   h.state.restoredAt = new Date().toISOString();

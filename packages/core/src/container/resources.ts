@@ -2,6 +2,7 @@ import { ContainerStatus as S } from '../status.js';
 import { CorralError, ErrorCode, RuntimeError, describeError } from '../errors.js';
 import { emptyImageConfig } from '../types/image.js';
 import type { RuntimeRestoreOptions } from '../contracts/oci-runtime.js';
+import type { NetworkSetupRequest } from '../contracts/network-backend.js';
 import type { ContainerConfig } from '../types/container-config.js';
 import { emitContainerEvent } from './events.js';
 import { saveState, type ContainerHandle } from './handle.js';
@@ -11,13 +12,19 @@ import { saveState, type ContainerHandle } from './handle.js';
  * network namespace, and the runtime container (conmon + `runtime create`). On any
  * failure everything done so far is undone, so the container stays as it was.
  */
-export async function initResources(
-  h: ContainerHandle,
-  restoreFrom?: RuntimeRestoreOptions,
-  network: ContainerConfig['network'] = h.config.network,
-): Promise<void> {
+export interface InitOptions {
+  /** Restore the process from checkpoint images instead of starting it fresh. */
+  restoreFrom?: RuntimeRestoreOptions;
+  /** The network config for this run (restore may drop static addresses). */
+  network?: ContainerConfig['network'];
+  /** The checkpointed network setup, so a restore gets its addresses back. */
+  previousNetwork?: NonNullable<NetworkSetupRequest['previous']>;
+}
+
+export async function initResources(h: ContainerHandle, options: InitOptions = {}): Promise<void> {
   const { services: sv } = h;
-  const config = { ...h.config, network };
+  const restoreFrom = options.restoreFrom;
+  const config = { ...h.config, network: options.network ?? h.config.network };
   const undo: (() => Promise<unknown>)[] = [];
   try {
     const rootfs = await sv.rootfs.mount(config.id);
@@ -31,7 +38,7 @@ export async function initResources(
         throw new CorralError(ErrorCode.NotSupported, `container ${config.name} wants a bridge network, but no network plugin is assembled`);
       }
       const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
-      const result = await sv.network.setup(request);
+      const result = await sv.network.setup({ ...request, ...(options.previousNetwork ? { previous: options.previousNetwork } : {}) });
       undo.push(() => sv.network!.teardown({ ...request, netnsPath: result.netnsPath, status: result.status }));
       netnsPath = result.netnsPath;
       networkStatus = result.status;

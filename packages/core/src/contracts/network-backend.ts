@@ -8,6 +8,13 @@ export interface NetworkSetupRequest {
   containerName: string;
   hostname: string;
   network: ContainerNetworkConfig;
+  /**
+   * On restore from a checkpoint: the status the checkpointed setup returned. Attachments
+   * without a static IP (MAC) of their own get that setup's addresses (MACs) back, so
+   * the restored processes find the addresses they had; `keepIps`/`keepMacs` false are
+   * podman's IgnoreStaticIP/IgnoreStaticMAC.
+   */
+  previous?: { status: unknown; keepIps: boolean; keepMacs: boolean };
 }
 
 export interface NetworkSetupResult {
@@ -19,11 +26,26 @@ export interface NetworkSetupResult {
 
 export interface NetworkCreateOptions {
   name: string;
+  /** IPv4 CIDR; picked from the backend's pool when absent. */
   subnet?: string;
+  /** Defaults to the subnet's first address. */
   gateway?: string;
+  /** A CIDR inside the subnet that addresses are handed out from. */
   ipRange?: string;
   internal?: boolean;
+  /** Name resolution between containers (aardvark-dns); default true, as podman's. */
+  dnsEnabled?: boolean;
+  /** The Linux bridge's name; the backend picks a free one when absent. */
+  interfaceName?: string;
   labels?: Record<string, string>;
+}
+
+/** What a refresh found leaked and cleaned up. */
+export interface NetworkRefreshReport {
+  /** Containers whose namespace, interfaces and firewall rules were torn down. */
+  tornDown: string[];
+  /** Containers whose addresses were released (their container is gone or has no network). */
+  released: string[];
 }
 
 /** Container networking: namespaces, bridges, ports, names. */
@@ -34,6 +56,19 @@ export interface NetworkBackend {
   createNetwork(options: NetworkCreateOptions): Promise<NetworkDefinition>;
   listNetworks(): Promise<NetworkDefinition[]>;
   inspectNetwork(nameOrId: string): Promise<NetworkDefinition>;
+  /**
+   * NETWORK_IN_USE while containers hold addresses on it, unless `force` (their setups
+   * stay until their own teardown; their addresses are dropped). The default network
+   * cannot be removed.
+   */
   removeNetwork(nameOrId: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Repairs what crashed engines leaked: setups whose container no longer references
+   * them (gone, or its state holds another or no namespace) are torn down, and addresses
+   * held for such containers released. Setups younger than a grace period whose creating
+   * process still runs are left alone, as they may be mid-start. The engine calls it
+   * after resetting container states at refresh.
+   */
+  refresh(): Promise<NetworkRefreshReport>;
 }
 export const NetworkBackend = token<NetworkBackend>('corral.network-backend.v1');

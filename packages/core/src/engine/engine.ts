@@ -25,7 +25,7 @@ import { Container, type ContainerDirectory } from '../container/container.js';
 import type { EngineServices } from '../container/services.js';
 import { emitContainerEvent, nowNano } from '../container/events.js';
 import { noSuchContainer } from '../container/sync.js';
-import { networkForRestore, requireCheckpointBackend, type RestoreOptions } from '../container/checkpoint.js';
+import { networkForRestore, requireCheckpointBackend, writeNetworkStatus, type RestoreOptions } from '../container/checkpoint.js';
 import type { RemoveOptions } from '../container/remove.js';
 import { buildConfig, type ConfigDefaults } from './create-config.js';
 import { newContainerId, randomName, validateName } from './names.js';
@@ -214,6 +214,9 @@ export class Engine implements ContainerDirectory {
       const ctr = new Container(record.config, record.state, this.services, this);
       await ctr.refresh();
     }
+    if (this.services.network) {
+      await this.services.network.refresh().catch((err) => this.services.logger.warn({ err }, 'network refresh failed'));
+    }
     await this.services.store.exitCodes.prune(EXIT_CODE_RETENTION_MS);
     await this.services.events
       .write({ timeNano: nowNano(), type: 'system', action: 'refresh', id: '', name: '', image: '', attributes: {} })
@@ -255,6 +258,7 @@ export class Engine implements ContainerDirectory {
       const checkpointDir = join(sv.engineDir, 'containers', id, 'checkpoint');
       await mkdir(checkpointDir, { recursive: true, mode: 0o700 });
       await rename(contents.imageDir, join(checkpointDir, 'images'));
+      await writeNetworkStatus(checkpointDir, contents.networkStatus);
       const ctr = await this.container(id);
       await ctr.restore(options);
       return ctr;
