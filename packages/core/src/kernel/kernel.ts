@@ -31,7 +31,7 @@ export interface SkippedPlugin {
 export class Kernel {
   private constructor(
     readonly container: DependencyContainer,
-    private readonly started: Plugin[],
+    private readonly started: { plugin: Plugin; ctx: PluginContext }[],
     readonly skipped: readonly SkippedPlugin[],
     private readonly unavailable: ReadonlySet<symbol>,
     private readonly logger: Logger,
@@ -58,7 +58,7 @@ export class Kernel {
       plugin.register(ctx);
     }
 
-    const started: Plugin[] = [];
+    const started: { plugin: Plugin; ctx: PluginContext }[] = [];
     const skipped: SkippedPlugin[] = [];
     const unavailable = new Set<symbol>();
     const kernel = new Kernel(container, started, skipped, unavailable, options.logger);
@@ -73,7 +73,7 @@ export class Kernel {
           await mkdir(ctx.stateDir, { recursive: true, mode: 0o700 });
           await mkdir(ctx.runDir, { recursive: true, mode: 0o700 });
           await plugin.start?.(ctx);
-          started.push(plugin);
+          started.push({ plugin, ctx });
           continue;
         } catch (err) {
           if (!(err instanceof PluginSkipError)) {
@@ -116,9 +116,9 @@ export class Kernel {
   async stop(): Promise<void> {
     const errors: unknown[] = [];
     while (this.started.length > 0) {
-      const plugin = this.started.pop()!;
+      const { plugin, ctx } = this.started.pop()!;
       try {
-        await plugin.stop?.();
+        await plugin.stop?.(ctx);
       } catch (err) {
         this.logger.error({ plugin: plugin.id, err }, 'plugin failed to stop');
         errors.push(err);

@@ -30,7 +30,8 @@ export interface Plugin<C = any> {
   readonly optional?: readonly Token<unknown>[];
   register(ctx: PluginContext<C>): void;
   start?(ctx: PluginContext<C>): Promise<void>;
-  stop?(): Promise<void>;
+  /** Gets the same context as start, so one plugin value can tell its engines apart. */
+  stop?(ctx: PluginContext<C>): Promise<void>;
 }
 
 /** Helps type a plugin literal. */
