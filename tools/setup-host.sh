@@ -29,3 +29,4 @@ runtime = "runc"
 network_backend = "netavark"
 CONF
 fi
+bash "$(dirname "$0")/setup-criu.sh"
