@@ -2,6 +2,7 @@ import type { CheckpointArchiveContents, CheckpointBackend, Logger } from '@corr
 import { exportArchive, type ArchiveCompression } from './archive-export.js';
 import { importArchive } from './archive-import.js';
 import { probeCriu, DEFAULT_CRIU_PATH, type CriuInfo } from './criu-probe.js';
+import { cachedProbe } from './probe-cache.js';
 import { resolveLimits, type ArchiveLimits } from './limits.js';
 
 export interface CriuBackendOptions {
@@ -31,9 +32,13 @@ export class CriuCheckpointBackend implements CheckpointBackend {
     this.logger = options.logger;
   }
 
-  /** Checks CRIU on this kernel; PluginSkipError with the reason when it cannot work. */
-  async probe(): Promise<CriuInfo> {
-    this.info = await probeCriu(this.configuredPath);
+  /**
+   * Checks CRIU on this kernel; PluginSkipError with the reason when it cannot work.
+   * With a cache directory, a verdict for the same binary and kernel is reused.
+   */
+  async probe(cacheDir?: string): Promise<CriuInfo> {
+    const run = () => probeCriu(this.configuredPath);
+    this.info = cacheDir ? await cachedProbe(cacheDir, this.configuredPath, run) : await run();
     return this.info;
   }
 

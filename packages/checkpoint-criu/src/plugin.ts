@@ -21,7 +21,7 @@ export function createCheckpointCriuPlugin(): Plugin<CheckpointCriuConfig> {
       ctx.container.register(CheckpointBackend, { useValue: backend });
     },
     async start(ctx) {
-      const info = await backend!.probe();
+      const info = await backend!.probe(ctx.runDir);
       ctx.logger.info({ criuPath: info.path, version: info.version }, 'CRIU is usable');
       if (info.limitation) ctx.logger.warn({ criuPath: info.path, version: info.version }, info.limitation);
     },
