@@ -9,6 +9,8 @@ export const CATALOG: Record<string, () => Promise<Plugin>> = {
   'lock-file': async () => (await import('@corral/lock-file')).createLockFilePlugin(),
   'runtime-conmon': async () => (await import('@corral/runtime-conmon')).createConmonRuntimePlugin(),
   'storage-overlay': async () => (await import('@corral/storage-overlay')).createStorageOverlayPlugin(),
+  'network-netavark': async () => (await import('@corral/network-netavark')).createNetworkNetavarkPlugin(),
+  'checkpoint-criu': async () => (await import('@corral/checkpoint-criu')).createCheckpointCriuPlugin(),
   'events-file': async () => (await import('@corral/events-file')).createEventsFilePlugin(),
   'events-sqlite': async () => (await import('@corral/events-sqlite')).createEventsSqlitePlugin(),
 };

@@ -23,7 +23,7 @@ export const DEFAULTS: DistroConfig = {
   runRoot: '/run/corral',
   runtime: 'runc',
   events: 'file',
-  plugins: ['state-sqlite', 'lock-file', 'runtime-conmon', 'storage-overlay'],
+  plugins: ['state-sqlite', 'lock-file', 'runtime-conmon', 'storage-overlay', 'network-netavark', 'checkpoint-criu'],
   plugin: {},
 };
 

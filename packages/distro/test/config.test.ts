@@ -17,7 +17,15 @@ describe('the distribution config', () => {
   it('defaults to the embedded plugins with file events', () => {
     const config = loadConfig({}, { CORRAL_CONFIG: join(dir, 'absent.toml') });
     expect(config.root).toBe(DEFAULTS.root);
-    expect(pluginIds(config)).toEqual(['state-sqlite', 'lock-file', 'runtime-conmon', 'storage-overlay', 'events-file']);
+    expect(pluginIds(config)).toEqual([
+      'state-sqlite',
+      'lock-file',
+      'runtime-conmon',
+      'storage-overlay',
+      'network-netavark',
+      'checkpoint-criu',
+      'events-file',
+    ]);
   });
 
   it('reads CORRAL_CONFIG, and flags win over the file', async () => {
