@@ -1,25 +1,31 @@
-// Bundles the `corral` command into one file, packages/cli/dist/corral.mjs. Native
-// addons stay external (they load their .node files from node_modules). Every
-// command and plugin is a lazily evaluated part of the bundle, so start-up only
-// pays for what a command uses.
+// Bundles the `corral` command: the entry packages/cli/dist/corral.mjs plus chunks
+// that it imports on demand. Native addons stay external (they load .node files from
+// node_modules). Splitting matters for start-up: an external import sits at the top of
+// the chunk that needs it, so `corral ps` never loads better-sqlite3's event backend
+// and no command compiles code it does not run.
 import { build } from 'esbuild';
-import { chmod } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, 'packages/cli/dist/corral.mjs');
+const outdir = join(root, 'packages/cli/dist');
 
+await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [join(root, 'packages/cli/src/bin.ts')],
-  outfile,
+  outdir,
+  entryNames: 'corral',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
   minifySyntax: true,
   legalComments: 'none',
-  external: ['better-sqlite3', 'fs-ext', 'node-unix-socket'],
+  external: ['better-sqlite3', 'fs-ext', 'node-unix-socket', '@napi-rs/xattr'],
   banner: {
     js: [
       '#!/usr/bin/env node',
@@ -30,4 +36,4 @@ await build({
   },
   logLevel: 'warning',
 });
-await chmod(outfile, 0o755);
+await chmod(join(outdir, 'corral.mjs'), 0o755);

@@ -72,7 +72,9 @@ export class Kernel {
         try {
           await mkdir(ctx.stateDir, { recursive: true, mode: 0o700 });
           await mkdir(ctx.runDir, { recursive: true, mode: 0o700 });
+          const began = performance.now();
           await plugin.start?.(ctx);
+          ctx.logger.debug({ ms: Math.round((performance.now() - began) * 10) / 10 }, 'plugin started');
           started.push({ plugin, ctx });
           continue;
         } catch (err) {

@@ -1,0 +1,14 @@
+export { ConmonRuntime, checkpointArgs, type ConmonRuntimeOptions, type CreateStep } from './conmon-runtime.js';
+export { createConmonRuntimePlugin, conmonRuntimePlugin } from './plugin.js';
+export type { ConmonRuntimeConfig, RuntimeDefinition } from './config.js';
+export { conmonArgs, type ConmonArgsOptions } from './conmon/args.js';
+export { buildSpec, readHostInfo, type HostInfo, type OciSpec, type OciProcess } from './spec/index.js';
+export { resolveUser, type ResolvedUser } from './spec/user.js';
+export { buildCapabilities, DEFAULT_CAPABILITIES } from './spec/capabilities.js';
+export { buildSeccomp } from './spec/seccomp.js';
+export { buildRlimits, hostHardLimits } from './spec/rlimits.js';
+export { RuntimeRegistry, type ResolvedRuntime, type RuntimeKind } from './runtimes.js';
+export { cgroupLayout, type CgroupLayout } from './host-cgroups.js';
+export { parseDetachKeys, DetachScanner, DEFAULT_DETACH_KEYS } from './attach/detach-keys.js';
+export { execStartError } from './exec/errors.js';
+export { containerPaths, execPaths } from './paths.js';
