@@ -1,3 +1,4 @@
+import { execStartError } from './exec/errors.js';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -167,7 +168,10 @@ export class ConmonRuntime implements OciRuntime {
         launch.start();
         const msg = await withDeadline(launch.nextSync(), CREATE_DEADLINE_MS, `${runtime.name} create of container ${id}`);
         if (msg.data < 0) {
-          throw new RuntimeError(`${runtime.name} create of container ${id} failed: ${runtimeMessage(msg.message ?? '') || 'no message'}`, {
+          const message = runtimeMessage(msg.message ?? '') || 'no message';
+          // runc checks the command at create: its exec failures become podman's 126/127.
+          if (/exec: "/.test(message)) throw execStartError(message, id, [...config.entrypoint, ...config.command]);
+          throw new RuntimeError(`${runtime.name} create of container ${id} failed: ${message}`, {
             details: { id, runtime: runtime.name },
           });
         }

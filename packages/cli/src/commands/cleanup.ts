@@ -9,6 +9,9 @@ const cleanup: CommandModule = {
   usage: 'container cleanup CONTAINER',
   options: { rm: { type: 'boolean' } },
   async run(ctx, { positionals }) {
+    // conmon starts us inside the container's runtime directory, which this very
+    // cleanup deletes; child processes (umount, netavark) need a cwd that stays.
+    process.chdir('/');
     const engine = await ctx.engine();
     for (const name of positionals) {
       try {

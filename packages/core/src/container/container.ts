@@ -245,7 +245,9 @@ export class Container {
    */
   async cleanup(): Promise<void> {
     await runOperation(this.h, this.scope, 'cleanup', async () => {
-      if (this.h.state.status === S.Configured || this.h.state.status === S.Exited) return;
+      if (this.h.state.status === S.Configured) return;
+      // An exited --rm container is one whose removal failed before: finish it.
+      if (this.h.state.status === S.Exited && !this.h.config.autoRemove) return;
       await finishExit(this.h);
     });
     if (this.h.config.autoRemove) await this.removeLockFile();
