@@ -25,10 +25,10 @@ const host = { lastCap: 40, hardLimits: { RLIMIT_NOFILE: 20000, RLIMIT_NPROC: 96
 describe('user resolution in the rootfs', () => {
   it('resolves names, numbers, groups and supplementary groups', () => {
     expect(resolveUser(rootfs, '', 'c')).toEqual({ uid: 0, gid: 0, additionalGids: [], home: '/root' });
-    expect(resolveUser(rootfs, 'user', 'c')).toEqual({ uid: 1000, gid: 1000, additionalGids: [10, 29], home: '/home/user' });
-    expect(resolveUser(rootfs, 'user:wheel', 'c')).toMatchObject({ uid: 1000, gid: 10, additionalGids: [29] });
+    expect(resolveUser(rootfs, 'user', 'c')).toEqual({ uid: 1000, gid: 1000, additionalGids: [1000, 10, 29], home: '/home/user' });
+    expect(resolveUser(rootfs, 'user:wheel', 'c')).toMatchObject({ uid: 1000, gid: 10, additionalGids: [10, 29] });
     expect(resolveUser(rootfs, '1000', 'c')).toMatchObject({ uid: 1000, gid: 1000 });
-    expect(resolveUser(rootfs, '4242:7', 'c')).toEqual({ uid: 4242, gid: 7, additionalGids: [], home: '/' });
+    expect(resolveUser(rootfs, '4242:7', 'c')).toEqual({ uid: 4242, gid: 7, additionalGids: [7], home: '/' });
   });
 
   it('an unknown user or group name is an invalid argument naming it', () => {
@@ -102,7 +102,7 @@ describe('the OCI spec', () => {
       readOnly: true,
       annotations: { 'io.x': 'y' },
     });
-    expect(s.process).toMatchObject({ args: ['sh'], cwd: '/srv', terminal: true, user: { uid: 1000, gid: 1000, additionalGids: [10, 29] } });
+    expect(s.process).toMatchObject({ args: ['sh'], cwd: '/srv', terminal: true, user: { uid: 1000, gid: 1000, additionalGids: [1000, 10, 29] } });
     expect(s.process.env).toEqual(['PATH=/bin', 'A=1', 'HOME=/home/user', 'HOSTNAME=abcdef012345', 'TERM=xterm']);
     expect(s.hostname).toBe('abcdef012345');
     expect(s.root).toEqual({ path: rootfs, readonly: true });

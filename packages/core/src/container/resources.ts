@@ -100,7 +100,9 @@ export async function releaseResources(h: ContainerHandle): Promise<void> {
     }
   }
   await attempt('runtime delete', () => sv.runtime.delete(config.id, true));
-  if (sv.network && (h.state.netnsPath || h.state.networkStatus)) {
+  // Even without a saved status: a process killed mid-setup left a namespace that only
+  // the backend's own records know about, and teardown is idempotent.
+  if (sv.network && config.network.mode === 'bridge') {
     const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
     await attempt('network teardown', () =>
       sv.network!.teardown({ ...request, netnsPath: h.state.netnsPath, status: h.state.networkStatus }),

@@ -58,9 +58,10 @@ export function resolveUser(rootfs: string, spec: string, what: string): Resolve
     gid = group.gid;
   }
 
-  const additionalGids = entry
-    ? [...new Set(groups.filter((g) => g.members.includes(entry.name) && g.gid !== gid).map((g) => g.gid))]
-    : [];
+  // As with podman: a non-root user also holds its primary group as a supplementary
+  // one (`id` prints groups=GID), root only the groups that list it.
+  const supplementary = entry ? groups.filter((g) => g.members.includes(entry.name)).map((g) => g.gid) : [];
+  const additionalGids = [...new Set(uid === 0 ? supplementary.filter((g) => g !== gid) : [gid, ...supplementary])];
   return { uid, gid, additionalGids, home: entry?.home || '/' };
 }
 
