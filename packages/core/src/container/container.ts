@@ -177,7 +177,10 @@ export class Container {
     });
   }
 
-  /** Drops one mount reference; `force` unmounts whatever holds it (libpod's rules). */
+  /**
+   * Drops one mount reference; `force` unmounts whatever holds it. As in libpod, a
+   * running container's own mount cannot be taken away, but a user's extra mount can.
+   */
   async unmount(force = false): Promise<void> {
     await runOperation(
       this.h,
@@ -192,7 +195,7 @@ export class Container {
         await saveState(this.h);
         await emitContainerEvent(this.h.services, this.h.config, 'unmount');
       },
-      { force },
+      { force: (h) => force || h.state.mountCount > 1 },
     );
   }
 

@@ -19,7 +19,7 @@ export async function runOperation<T>(
   scope: OperationScope,
   op: Operation | 'wait' | 'sync' | 'inspect',
   action: (outcome: Outcome | undefined) => Promise<T>,
-  options: { force?: boolean } = {},
+  options: { force?: boolean | ((h: ContainerHandle) => boolean) } = {},
 ): Promise<T> {
   return h.services.tracer.startActiveSpan(`container.${op}`, async (span) => {
     span.setAttribute('container.id', h.config.id);
@@ -28,7 +28,8 @@ export async function runOperation<T>(
     if (!scope.lockHeld) await locker.lock();
     try {
       await syncState(h);
-      const outcome = isTableOperation(op) ? checkTransition(op, h.state.status, h.config, options) : undefined;
+      const force = typeof options.force === 'function' ? options.force(h) : options.force;
+      const outcome = isTableOperation(op) ? checkTransition(op, h.state.status, h.config, { force: force ?? false }) : undefined;
       const result = await action(outcome);
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
