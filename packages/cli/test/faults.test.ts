@@ -55,7 +55,7 @@ describe('fault injection', () => {
       await closed;
     }
     const rm = await box.run(['rm', '--all', '--force', '--time', '0']);
-    expect(rm.code).toBe(0);
+    expect({ code: rm.code, stderr: rm.stderr }).toEqual({ code: 0, stderr: '' });
     expect((await box.run(['ps', '-a', '-q'])).stdout).toBe('');
     expect(runcContainers(box.runRoot)).toEqual([]);
     expect(readdirSync(join(box.runRoot, 'network-netavark', 'netns'))).toEqual([]);

@@ -84,7 +84,8 @@ describe('runtime-conmon: crashes, the exit command, runtimes', () => {
 
   it('a failed runtime create is undone by create itself', async () => {
     const req = h.makeRequest({ command: ['/no/such/binary'] });
-    await expect(h.runtime.create(req)).rejects.toMatchObject({ code: ErrorCode.RuntimeError });
+    // runc checks the command at create; podman's exit code 127 comes from this code.
+    await expect(h.runtime.create(req)).rejects.toMatchObject({ code: ErrorCode.ExecNotFound });
     expect(await leftovers(h, req.config.id)).toEqual([]);
   });
 
