@@ -1,4 +1,4 @@
-// Checkpoint benchmark: CRIU 4.1.1 (trixie, private prefix, tools/setup-criu.sh) on a counter
+// Checkpoint benchmark: CRIU 4.2 (Debian forky, private prefix, tools/setup-criu.sh) on a counter
 // process, raw `runc checkpoint`/`runc restore` of a busybox container (the physical floor of
 // a container checkpoint), podman 4.3 doing the same with the same CRIU, and corral's
 // checkpoint-criu archive export/import around runc (podman's --export/--import side by side).
@@ -6,6 +6,7 @@
 // Medians of N runs (default 5). Everything runs through each tool's CLI except corral's
 // archive code, which runs in-process (library calls), as the engine calls it.
 import { execFileSync, spawn } from 'node:child_process';
+import { sampleConfig } from '@corral/testkit/samples';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -177,38 +178,7 @@ async function benchRuncAndArchives(work: string, rootfs: string): Promise<void>
 }
 
 function benchConfig() {
-  return {
-    id: 'c0ffee'.repeat(10) + 'abcd',
-    name: 'bench',
-    image: 'localhost/busybox:latest',
-    imageId: 'b'.repeat(64),
-    entrypoint: [],
-    command: ['sh'],
-    env: ['PATH=/bin'],
-    workingDir: '/',
-    user: '',
-    hostname: 'bench',
-    labels: {},
-    annotations: {},
-    terminal: false,
-    stdin: false,
-    stopSignal: 15,
-    stopTimeout: 10,
-    restartPolicy: { name: 'no' as const, maxRetries: 0 },
-    autoRemove: false,
-    network: { mode: 'none' as const, attachments: [], ports: [], dnsServers: [], dnsSearch: [], extraHosts: [] },
-    mounts: [],
-    resources: { memory: 0, cpus: 0, pidsLimit: 0 },
-    runtime: 'runc',
-    logDriver: 'k8s-file' as const,
-    logSizeMax: 0,
-    readOnly: false,
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    dependencies: [],
-    createdAt: new Date().toISOString(),
-  };
+  return sampleConfig({ id: 'c0ffee'.repeat(10) + 'abcd', name: 'bench', imageId: 'b'.repeat(64), entrypoint: [], command: ['sh'], env: ['PATH=/bin'], hostname: 'bench', labels: {} });
 }
 
 /** podman finds CRIU on PATH (its own version check and runc's default --criu): put the wrapper first. */

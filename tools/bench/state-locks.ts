@@ -11,44 +11,21 @@ import { fileURLToPath } from 'node:url';
 import { ContainerStatus, initialState, type ContainerConfig } from '@corral/core';
 import { FileLockManager } from '@corral/lock-file';
 import { SqliteStateStore } from '@corral/state-sqlite';
+import { sampleConfig } from '@corral/testkit/samples';
 
 const PAIRS = 1_000;
 const CONTENDERS = 4;
 
 function config(i: number): ContainerConfig {
   const id = randomBytes(32).toString('hex');
-  return {
+  return sampleConfig({
     id,
     name: `bench-${i}`,
-    image: 'localhost/busybox:latest',
-    imageId: 'a'.repeat(64),
-    entrypoint: ['/bin/sh', '-c'],
     command: ['sleep 1000'],
     env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm', `INDEX=${i}`],
-    workingDir: '/',
-    user: '',
-    hostname: id.slice(0, 12),
     labels: { app: 'bench', tier: String(i % 7) },
-    annotations: {},
-    terminal: false,
-    stdin: false,
-    stopSignal: 15,
-    stopTimeout: 10,
-    restartPolicy: { name: 'no', maxRetries: 0 },
-    autoRemove: false,
     network: { mode: 'bridge', attachments: [{ network: 'corral', staticIps: [], staticMac: '', aliases: [] }], ports: [], dnsServers: [], dnsSearch: [], extraHosts: [] },
-    mounts: [],
-    resources: { memory: 0, cpus: 0, pidsLimit: 0 },
-    runtime: 'runc',
-    logDriver: 'k8s-file',
-    logSizeMax: 0,
-    readOnly: false,
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    dependencies: [],
-    createdAt: new Date().toISOString(),
-  };
+  });
 }
 
 interface Row {

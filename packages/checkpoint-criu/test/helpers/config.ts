@@ -1,26 +1,19 @@
 import type { ContainerConfig } from '@corral/core';
 
 /** A complete, valid container config as core builds it. */
+import { sampleConfig as baseConfig } from '@corral/testkit/samples';
+
+/** A complete, valid container config as core builds it, with every kind of field set. */
 export function sampleConfig(overrides: Partial<ContainerConfig> = {}): ContainerConfig {
-  return {
+  return baseConfig({
     id: 'a'.repeat(12) + '0123456789abcdef'.repeat(3) + 'abcd',
     name: 'counter',
-    image: 'localhost/busybox:latest',
     imageId: 'b'.repeat(64),
     entrypoint: [],
     command: ['sh', '-c', 'while :; do sleep 1; done'],
     env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'A=b=c'],
-    workingDir: '/',
-    user: '',
     hostname: 'counter',
     labels: { app: 'demo' },
-    annotations: {},
-    terminal: false,
-    stdin: false,
-    stopSignal: 15,
-    stopTimeout: 10,
-    restartPolicy: { name: 'no', maxRetries: 0 },
-    autoRemove: false,
     network: {
       mode: 'bridge',
       attachments: [{ network: 'podman', staticIps: ['10.88.0.5'], staticMac: '', aliases: [] }],
@@ -31,15 +24,7 @@ export function sampleConfig(overrides: Partial<ContainerConfig> = {}): Containe
     },
     mounts: [{ source: '/srv/data', destination: '/data', readOnly: true, options: ['rbind'] }],
     resources: { memory: 0, cpus: 0.5, pidsLimit: 0 },
-    runtime: 'runc',
-    logDriver: 'k8s-file',
-    logSizeMax: 0,
-    readOnly: false,
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    dependencies: [],
     createdAt: new Date('2025-01-02T03:04:05.678Z').toISOString(),
     ...overrides,
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { sampleConfig } from '../samples.js';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,39 +40,8 @@ export function randomContainerId(): string {
 /** A complete container config for runtime tests; overrides replace fields. */
 export function runtimeTestConfig(overrides: Partial<ContainerConfig> = {}): ContainerConfig {
   const id = overrides.id ?? randomContainerId();
-  return {
-    id,
-    name: `rt-${id.slice(0, 12)}`,
-    image: 'localhost/busybox:latest',
-    imageId: 'b'.repeat(64),
-    entrypoint: [],
-    command: ['sleep'],
-    env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-    workingDir: '/',
-    user: '',
-    hostname: '',
-    labels: {},
-    annotations: {},
-    terminal: false,
-    stdin: false,
-    stopSignal: 15,
-    stopTimeout: 10,
-    restartPolicy: { name: 'no', maxRetries: 0 },
-    autoRemove: false,
-    network: { mode: 'none', attachments: [], ports: [], dnsServers: [], dnsSearch: [], extraHosts: [] },
-    mounts: [],
-    resources: { memory: 0, cpus: 0, pidsLimit: 0 },
-    runtime: '',
-    logDriver: 'k8s-file',
-    logSizeMax: 0,
-    readOnly: false,
-    capAdd: [],
-    capDrop: [],
-    privileged: false,
-    dependencies: [],
-    createdAt: new Date().toISOString(),
-    ...overrides,
-  };
+  // An empty runtime means the plugin's default one.
+  return sampleConfig({ id, name: `rt-${id.slice(0, 12)}`, entrypoint: [], command: ['sleep'], hostname: '', labels: {}, runtime: '', ...overrides });
 }
 
 /** A request around a config, for factories: rootfs and image config as given. */

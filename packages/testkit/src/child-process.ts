@@ -1,0 +1,35 @@
+// Child processes for tests that need real concurrency (locks, databases, event logs).
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** Starts a TypeScript script under tsx, with stdout and stderr piped. */
+export function spawnTsx(script: string, args: string[], cwd: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Collects a child's output and resolves with its exit code when it ends. */
+export function finished(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Resolves once the child has written `marker` on stdout. */
+export function waitForOutput(child: ChildProcess, marker: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer): void => {
+      seen += d.toString('utf8');
+      if (seen.includes(marker)) {
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.on('close', (code) => reject(new Error(`child exited (${code}) before writing "${marker}"`)));
+  });
+}
