@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileEventBackend } from '../src/index.js';
-import { startWriters } from './helpers/writers.js';
+import { startWriters } from '@corral/testkit/writers';
 
 const WRITERS = 8;
 const PER_WRITER = 2000;

@@ -1,8 +1,9 @@
+// Many writer processes released at once, for the event backends' multi-process tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
-/** Starts `n` writer processes running `script` with `args(i)`; resolves when all are ready. */
+/** For multi-process tests: starts `n` writer processes running `script` with `args(i)`; resolves when all are ready. */
 export async function startWriters(
   script: string,
   n: number,
