@@ -2,7 +2,7 @@
 # Installs the host components Corral's plugins and tests use (Debian bookworm).
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
-PACKAGES=(runc conmon crun runsc busybox-static podman netavark aardvark-dns iptables iproute2 zstd uidmap)
+PACKAGES=(runc conmon crun runsc busybox-static podman netavark aardvark-dns iptables iproute2 zstd uidmap tmux)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -45,7 +45,8 @@ export async function runAttached(
   const stopProxy = !tty && values['sig-proxy'] !== false ? proxySignals(ctr) : () => {};
   let detached = false;
   try {
-    const { attached } = await startOrDiscard(ctr, autoRemove, () => ctr.startAndAttach(streams, { detachKeys }));
+    const size = tty && ctx.stdout.isTTY ? { width: ctx.stdout.columns, height: ctx.stdout.rows } : undefined;
+    const { attached } = await startOrDiscard(ctr, autoRemove, () => ctr.startAndAttach(streams, { detachKeys, ...(size ? { size } : {}) }));
     detached = (await attached).reason === 'detached';
   } finally {
     restoreTerminal();

@@ -107,6 +107,8 @@ export class Container {
       });
       // An attach that fails before it is ready must not leave us waiting forever.
       await Promise.race([isReady, attached.then(() => undefined)]);
+      // The process reads its terminal size as it starts: set it first.
+      if (options.size && this.h.config.terminal) await this.h.services.runtime.resize(this.id, options.size);
       await startLocked(this.h);
       await emitContainerEvent(this.h.services, this.h.config, 'attach');
       return { attached };

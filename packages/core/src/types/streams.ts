@@ -23,6 +23,8 @@ export interface AttachOptions {
    * then, so no early output is lost.
    */
   onReady?: () => void;
+  /** The caller's terminal size, applied before the process starts (with a terminal). */
+  size?: TerminalSize;
 }
 
 /** How an attach ended: the process exited, or the user detached. */

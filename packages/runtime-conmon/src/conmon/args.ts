@@ -50,6 +50,9 @@ export function conmonArgs(o: ConmonArgsOptions): string[] {
   if (o.logPath && o.logSizeMax > 0) args.push('--log-size-max', String(Math.floor(o.logSizeMax)));
   if (o.terminal) args.push('-t');
   if (o.stdin) args.push('-i');
+  // A terminal's stdin outlives its clients, so a detached `run -it` can be attached
+  // again; without a terminal the end of a client's stdin is the process's EOF.
+  if (o.stdin && o.terminal) args.push('--leave-stdin-open');
   for (const a of o.runtimeArgs) args.push('--runtime-arg', a);
   if (o.restore) {
     // runc restore takes its CRIU binary as a global flag, the rest as restore options.
