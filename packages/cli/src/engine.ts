@@ -1,21 +1,25 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import type { Engine } from '@corral/core';
-import { loadConfig, openEngine, type ConfigOverrides } from '@corral/distro';
+import type { ConfigOverrides } from '@corral/distro';
 
 /**
  * The CLI's engine, opened on first use. conmon's exit command re-enters this very
  * file with the same roots and config, so that a container exiting while no corral
- * process runs is still cleaned up.
+ * process runs is still cleaned up. pino and the distribution (and through it every
+ * plugin) load only here: `corral version` or `--help` never pay for them.
  */
 export function cliEngine(globals: ConfigOverrides & { logLevel?: string }): { open: () => Promise<Engine>; close: () => Promise<void> } {
   let opened: Promise<Engine> | undefined;
   return {
     open() {
       opened ??= (async () => {
+        // pino is CommonJS: its default export is the function in Node and in the bundle alike.
+        const [{ default: pino }, { loadConfig, openEngine }] = await Promise.all([import('pino'), import('@corral/distro')]);
         const config = loadConfig(globals);
-        const logger = pino({ level: globals.logLevel ?? process.env.CORRAL_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+        // Synchronous writes: a command is short, and an asynchronous destination would
+        // flush (and fsync stderr) at every exit.
+        const logger = pino({ level: globals.logLevel ?? process.env.CORRAL_LOG_LEVEL ?? 'warn' }, pino.destination({ dest: 2, sync: true }));
         return openEngine({ config, logger, exitCommand: exitCommand(config.root, config.runRoot, globals.configFile) });
       })();
       return opened;

@@ -1,4 +1,4 @@
-import { ErrorCode, codeOf, describeError, hasCode } from '@corral/core';
+import { ErrorCode, codeOf, describeError, hasCode } from '@corral/core/errors';
 
 /** podman's exit codes: 125 for an engine error, 126/127 when a command cannot run. */
 export function exitCodeFor(err: unknown): number {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CancelledError } from '@corral/core';
+import { CancelledError } from '@corral/core/errors';
 import type { CliContext } from './context.js';
 import { findCommand, COMMANDS } from './commands.js';
 import { parseCommandArgs } from './args.js';

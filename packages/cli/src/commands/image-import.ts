@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { withProgress } from '../progress.js';
 import { InvalidArgumentError } from '@corral/core';
 import { bool, list, str } from '../args.js';
 import type { CommandModule } from '../context.js';
@@ -14,7 +16,8 @@ const importCommand: CommandModule = {
     const [source, reference] = positionals;
     if (!source || positionals.length > 2) throw new InvalidArgumentError('import takes a tarball path (or - for stdin) and an optional name');
     const engine = await ctx.engine();
-    const input = source === '-' ? ctx.stdin : createReadStream(source);
+    const total = source === '-' ? undefined : (await stat(source)).size;
+    const input = (source === '-' ? ctx.stdin : createReadStream(source)).pipe(withProgress('Copying blob', total, ctx.stderr));
     const message = str(values, 'message');
     const image = await engine.images.importRootfs(input, {
       ...(reference ? { reference } : {}),

@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { withProgress } from '../progress.js';
 import { InvalidArgumentError } from '@corral/core';
 import { bool, str } from '../args.js';
 import type { CommandModule } from '../context.js';
@@ -11,7 +13,9 @@ const load: CommandModule = {
     const path = str(values, 'input');
     if (!path && ctx.stdin.isTTY) throw new InvalidArgumentError('no archive given: use -i FILE or pipe one to standard input');
     const engine = await ctx.engine();
-    const loaded = await engine.images.load(path ? createReadStream(path) : ctx.stdin);
+    const total = path ? (await stat(path)).size : undefined;
+    const input = (path ? createReadStream(path) : ctx.stdin).pipe(withProgress('Loading', total, ctx.stderr));
+    const loaded = await engine.images.load(input);
     if (!bool(values, 'quiet')) {
       for (const image of loaded) ctx.stdout.write(`Loaded image: ${image.names[0] ?? `sha256:${image.id}`}\n`);
     }

@@ -1,5 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { withProgress } from '../progress.js';
 import { InvalidArgumentError } from '@corral/core';
 import { str } from '../args.js';
 import type { CommandModule } from '../context.js';
@@ -15,7 +17,10 @@ const save: CommandModule = {
     const output = str(values, 'output');
     if (!output && ctx.stdout.isTTY) throw new InvalidArgumentError('refusing to write an archive to a terminal: use -o FILE or redirect');
     try {
-      await engine.images.save(positionals, output ? createWriteStream(output) : ctx.stdout);
+      const progress = withProgress('Writing', undefined, ctx.stderr);
+      const done = pipeline(progress, output ? createWriteStream(output) : ctx.stdout);
+      await engine.images.save(positionals, progress);
+      await done;
     } catch (err) {
       if (output) await rm(output, { force: true });
       throw err;
