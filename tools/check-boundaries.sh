@@ -14,4 +14,5 @@ probe() { # file, source, expected-to-fail
 probe packages/events-file/src/probe.ts "import { x } from '@corral/state-sqlite'; export const y = x;"
 probe packages/lock-file/src/probe.ts "import { x } from '@corral/distro'; export const y = x;"
 probe packages/core/src/probe.ts "import { x } from '@corral/lock-file'; export const y = x;"
+probe packages/api-docker/src/probe.ts "import { x } from '@corral/state-sqlite'; export const y = x;"
 echo "check-boundaries: plugin-to-plugin and core-to-plugin imports are rejected"

@@ -20,7 +20,9 @@ function boundaries(forTests) {
       { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:core'] },
       { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:core', ...extra] },
       { sourceTag: 'type:distro', onlyDependOnLibsWithTags: ['type:core', 'type:plugin', ...extra] },
-      { sourceTag: 'type:frontend', onlyDependOnLibsWithTags: ['type:core', 'type:distro', ...extra] },
+      // The Docker API service is a front end the CLI serves (`corral system service`).
+      { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:core', 'type:distro', ...extra] },
+      { sourceTag: 'type:frontend', onlyDependOnLibsWithTags: ['type:core', 'type:distro', 'type:api', ...extra] },
     ],
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CorralError, ErrorCode, InvalidArgumentError } from '@corral/core';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { CriuCheckpointBackend, DEFAULT_CRIU_PATH, type ArchiveLimits } from '@corral/checkpoint-criu';
+import { CriuCheckpointBackend, DEFAULT_CRIU_PATH, type ArchiveLimits } from '../src/index.js';
 import { sampleConfig } from './helpers/config.js';
 import { baseEntries, configWith, craftArchive, file, type CraftedEntry } from './helpers/craft.js';
 import { killRestored, readCount, startCounter, waitCountAbove, waitSessionGone } from './helpers/counter.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CheckpointBackend, ErrorCode, Kernel, PluginSkipError } from '@corral/core';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckpointCriuPlugin, CriuCheckpointBackend, DEFAULT_CRIU_PATH, knownLimitation, probeCriu } from '@corral/checkpoint-criu';
+import { createCheckpointCriuPlugin, CriuCheckpointBackend, DEFAULT_CRIU_PATH, knownLimitation, probeCriu } from '../src/index.js';
 import { alive, killRestored, readCount, startCounter, waitCountAbove, waitSessionGone } from './helpers/counter.js';
 import { silentLogger, tempDirs } from './helpers/dirs.js';
 

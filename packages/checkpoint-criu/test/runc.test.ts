@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CriuCheckpointBackend, DEFAULT_CRIU_PATH } from '@corral/checkpoint-criu';
+import { CriuCheckpointBackend, DEFAULT_CRIU_PATH } from '../src/index.js';
 import { sampleConfig } from './helpers/config.js';
 import { readCount, waitCountAbove } from './helpers/counter.js';
 import { silentLogger, tempDirs } from './helpers/dirs.js';

@@ -35,6 +35,17 @@ export const COMMANDS: Record<string, Loader> = {
   version: () => import('./commands/version.js').then((m) => m.default),
   info: () => import('./commands/info.js').then((m) => m.default),
   'container cleanup': () => import('./commands/cleanup.js').then((m) => m.default),
+  'container checkpoint': () => import('./commands/checkpoint.js').then((m) => m.default),
+  'container restore': () => import('./commands/restore.js').then((m) => m.default),
+  port: () => import('./commands/port.js').then((m) => m.default),
+  top: () => import('./commands/top.js').then((m) => m.default),
+  'network create': () => import('./commands/network.js').then((m) => m.networkCreate),
+  'network ls': () => import('./commands/network.js').then((m) => m.networkLs),
+  'network inspect': () => import('./commands/network.js').then((m) => m.networkInspect),
+  'network rm': () => import('./commands/network.js').then((m) => m.networkRm),
+  'network prune': () => import('./commands/network.js').then((m) => m.networkPrune),
+  'system reset': () => import('./commands/system-reset.js').then((m) => m.default),
+  'system service': () => import('./commands/system-service.js').then((m) => m.default),
   'container exists': () => import('./commands/exists.js').then((m) => m.default),
 };
 
@@ -69,6 +80,10 @@ const ALIASES: Record<string, string> = {
   'image rm': 'rmi',
   'image tag': 'tag',
   'system info': 'info',
+  'network list': 'network ls',
+  'network remove': 'network rm',
+  'container port': 'port',
+  'container top': 'top',
   'system events': 'events',
 };
 

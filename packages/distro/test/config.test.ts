@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '@corral/core';
-import { DEFAULTS, loadConfig, pluginIds } from '@corral/distro';
+import { DEFAULTS, loadConfig, pluginIds } from '../src/index.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -7,11 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Engine } from '@corral/core';
-import { createStateSqlitePlugin } from '@corral/state-sqlite';
-import { createLockFilePlugin } from '@corral/lock-file';
-import { createConmonRuntimePlugin } from '@corral/runtime-conmon';
-import { createStorageOverlayPlugin } from '@corral/storage-overlay';
-import { createEventsSqlitePlugin } from '@corral/events-sqlite';
 
 /** README's "a distribution in a few lines": runsc for every container, events in SQLite. */
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -19,6 +14,12 @@ let dir: string;
 let engine: Engine;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corral-custom-'));
+  // Imported as the distro's catalog does (lazily), which the boundary lint requires.
+  const { createStateSqlitePlugin } = await import('@corral/state-sqlite');
+  const { createLockFilePlugin } = await import('@corral/lock-file');
+  const { createConmonRuntimePlugin } = await import('@corral/runtime-conmon');
+  const { createStorageOverlayPlugin } = await import('@corral/storage-overlay');
+  const { createEventsSqlitePlugin } = await import('@corral/events-sqlite');
   engine = await Engine.create({
     plugins: [createStateSqlitePlugin(), createLockFilePlugin(), createConmonRuntimePlugin(), createStorageOverlayPlugin(), createEventsSqlitePlugin()],
     defaults: { runtime: 'runsc' },

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { Engine } from '@corral/core';
-import { loadConfig, openEngine, type DistroConfig } from '@corral/distro';
+import { loadConfig, openEngine, type DistroConfig } from '../src/index.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
