@@ -44,7 +44,21 @@ export async function main(argv: string[]): Promise<number> {
     ...(g['log-level'] ? { logLevel: g['log-level'] } : {}),
   };
   const engine = cliEngine(globals);
-  const ctx: CliContext = { globals, engine: engine.open, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  // Getters: creating process.stdin (and its tty or pipe stream) costs a few ms that
+  // most commands, which never read it, need not pay.
+  const ctx: CliContext = {
+    globals,
+    engine: engine.open,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+  };
   try {
     const command = await found.load();
     const args = parseCommandArgs(rest.slice(found.used), command.options, command.stopAtPositional ?? false);

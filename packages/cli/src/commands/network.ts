@@ -120,15 +120,17 @@ export const networkRm: CommandModule = {
     let status = 0;
     for (const name of positionals) {
       try {
-        if (bool(values, 'force')) {
-          // podman's --force removes the containers on the network first.
-          const target = await network.inspectNetwork(name);
-          for (const r of await engine.list()) {
-            if (r.config.network.attachments.some((a) => a.network === target.name)) {
-              await engine.removeContainer(r.config.id, { force: true });
-            }
-          }
+        // As with podman, a network is in use while any container is configured on it,
+        // running or not; --force removes those containers first.
+        const target = await network.inspectNetwork(name);
+        const users = (await engine.list()).filter((r) => r.config.network.attachments.some((a) => a.network === target.name));
+        if (users.length > 0 && !bool(values, 'force')) {
+          throw new CorralError(
+            ErrorCode.NetworkInUse,
+            `network ${target.name} is being used by containers: ${users.map((u) => u.config.name).join(', ')}`,
+          );
         }
+        for (const r of users) await engine.removeContainer(r.config.id, { force: true });
         await network.removeNetwork(name, { force: bool(values, 'force') });
         ctx.stdout.write(`${name}\n`);
       } catch (err) {
