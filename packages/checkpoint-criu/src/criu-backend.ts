@@ -1,6 +1,5 @@
 import type { CheckpointArchiveContents, CheckpointBackend, Logger } from '@corral/core';
-import { exportArchive, type ArchiveCompression } from './archive-export.js';
-import { importArchive } from './archive-import.js';
+import type { ArchiveCompression } from './archive-export.js';
 import { probeCriu, DEFAULT_CRIU_PATH, type CriuInfo } from './criu-probe.js';
 import { cachedProbe } from './probe-cache.js';
 import { resolveLimits, type ArchiveLimits } from './limits.js';
@@ -51,11 +50,15 @@ export class CriuCheckpointBackend implements CheckpointBackend {
     return this.info?.path ?? this.configuredPath;
   }
 
-  exportArchive(contents: CheckpointArchiveContents, target: string): Promise<void> {
+  // The archive code (and tar-stream with it) loads on first use: every engine start
+  // loads this plugin, few commands export or import a checkpoint.
+  async exportArchive(contents: CheckpointArchiveContents, target: string): Promise<void> {
+    const { exportArchive } = await import('./archive-export.js');
     return exportArchive(contents, target, this.compression);
   }
 
-  importArchive(source: string, destination: string): Promise<CheckpointArchiveContents> {
+  async importArchive(source: string, destination: string): Promise<CheckpointArchiveContents> {
+    const { importArchive } = await import('./archive-import.js');
     return importArchive(source, destination, this.limits, this.logger);
   }
 }

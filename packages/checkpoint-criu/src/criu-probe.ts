@@ -3,7 +3,6 @@ import { access } from 'node:fs/promises';
 import { release } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { PluginSkipError } from '@corral/core';
-import { execa } from 'execa';
 
 export interface CriuInfo {
   path: string;
@@ -25,6 +24,9 @@ const PROBE_TIMEOUT_MS = 60_000;
  */
 export async function probeCriu(configured: string): Promise<CriuInfo> {
   const path = await resolveCriu(configured);
+  // Loaded here, not at the top: the probe's verdict is cached (probe-cache.ts), so most
+  // engine starts never run CRIU and should not pay for loading execa.
+  const { execa } = await import('execa');
   const version = await execa(path, ['--version'], { timeout: PROBE_TIMEOUT_MS, reject: false, all: true });
   if (version.exitCode !== 0) {
     throw new PluginSkipError(`CRIU at ${path} does not run: ${firstLine(version.all) || version.shortMessage}`, {

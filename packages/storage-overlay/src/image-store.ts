@@ -12,9 +12,8 @@ import {
   type ImportOptions,
   type RemoveImageResult,
 } from '@corral/core';
-import { StagedArchive } from './archive-staging.js';
+import type { StagedArchive } from './archive-staging.js';
 import { applyChanges } from './changes.js';
-import { writeDockerArchive } from './docker-archive.js';
 import type { ImageRow, LayerRow } from './metadata.js';
 import { normalizeImageName, shortNameMatches, tryNormalize } from './names.js';
 import { imageConfigOf, parseImageConfig, rootfsImageConfig, type OciImageConfig } from './oci-config.js';
@@ -221,6 +220,8 @@ export class OverlayImageStore implements ImageStore {
   async load(archive: Readable): Promise<ImageSummary[]> {
     const work = await this.storage.workDir();
     try {
+      // tar-stream loads with the archive code, for load and save only.
+      const { StagedArchive } = await import('./archive-staging.js');
       const staged = await StagedArchive.stage(archive, work);
       let pending: PendingImage[];
       if (staged.has('manifest.json')) pending = await this.pendingFromDocker(staged);
@@ -268,6 +269,7 @@ export class OverlayImageStore implements ImageStore {
         layers.set(d, l);
       }
     }
+    const { writeDockerArchive } = await import('./docker-archive.js');
     await writeDockerArchive(this.storage, images, layers, out);
   }
 

@@ -1,6 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { RuntimeError } from '@corral/core';
-import { execaSync } from 'execa';
+import { execFileSync } from 'node:child_process';
+
+/**
+ * mount(8)/umount(8), synchronously. node's own child_process, not execa: these run on
+ * every start and cleanup, and loading execa costs more than the mount itself. The
+ * error carries stderr without its final newline, as execa's did.
+ */
+function run(file: string, args: string[], cwd?: string): void {
+  try {
+    execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const e = err as { stderr?: unknown };
+    if (typeof e.stderr === 'string') e.stderr = e.stderr.replace(/\r?\n$/, '');
+    throw err;
+  }
+}
 
 /** mountinfo escapes space, tab, newline and backslash as \ooo. */
 function unescapeMountPath(p: string): string {
@@ -31,7 +46,7 @@ export function mountOverlay(opts: { layersDir: string; lowers: string[]; upper:
     throw new RuntimeError(`overlay mount of ${opts.target}: ${opts.lowers.length} layers make the mount options ${data.length} bytes, over the ${MAX_MOUNT_DATA}-byte limit`);
   }
   try {
-    execaSync('mount', ['-t', 'overlay', 'overlay', '-o', data, opts.target], { cwd: opts.layersDir });
+    run('mount', ['-t', 'overlay', 'overlay', '-o', data, opts.target], opts.layersDir);
   } catch (err) {
     throw new RuntimeError(`overlay mount of ${opts.target} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, { cause: err });
   }
@@ -39,7 +54,7 @@ export function mountOverlay(opts: { layersDir: string; lowers: string[]; upper:
 
 export function unmountPath(target: string): void {
   try {
-    execaSync('umount', [target]);
+    run('umount', [target]);
   } catch (err) {
     if (!isMounted(target)) return;
     throw new RuntimeError(`unmounting ${target} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, { cause: err });

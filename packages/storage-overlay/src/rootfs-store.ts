@@ -1,4 +1,3 @@
-import { getAttributeSync } from '@napi-rs/xattr';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -12,17 +11,20 @@ import {
   type RootfsDiff,
   type RootfsStore,
 } from '@corral/core';
-import { execa } from 'execa';
 import type { OverlayImageStore } from './image-store.js';
 import type { ContainerRow } from './metadata.js';
 import { isMounted, mountOverlay, unmountPath } from './overlay.js';
 import type { OverlayStorage } from './storage.js';
-import { unpack } from './unpack.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-/** Runs GNU tar, handing back its stdout; exit 1 ("file changed as we read it") is a warning. */
-function tarOut(args: string[], input: string | undefined, what: string, onDone?: () => void): Readable {
+/**
+ * Runs GNU tar, handing back its stdout; exit 1 ("file changed as we read it") is a warning.
+ * execa (and, in diff, the xattr addon and the unpacker) load on first use: they cost
+ * more start-up time than most commands take, and only export, diff and commit need them.
+ */
+async function tarOut(args: string[], input: string | undefined, what: string, onDone?: () => void): Promise<Readable> {
+  const { execa } = await import('execa');
   const out = new PassThrough();
   const child = execa('tar', args, { input, stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true }, reject: false });
   child.stdout.pipe(out, { end: false });
@@ -148,6 +150,7 @@ export class OverlayRootfsStore implements RootfsStore {
    */
   async diff(containerId: string): Promise<RootfsDiff> {
     this.row(containerId);
+    const { getAttributeSync } = await import('@napi-rs/xattr');
     const upper = this.dir(containerId, 'upper');
     const files: string[] = [];
     const deleted: string[] = [];
@@ -167,7 +170,7 @@ export class OverlayRootfsStore implements RootfsStore {
       }
     };
     await walk('');
-    const tar = tarOut(
+    const tar = await tarOut(
       ['-c', '-f', '-', '-C', upper, '--numeric-owner', '--no-recursion', '--null', '--verbatim-files-from', '-T', '-'],
       files.map((f) => `${f}\0`).join(''),
       `diff of container ${containerId}`,
@@ -200,6 +203,7 @@ export class OverlayRootfsStore implements RootfsStore {
         if (inside) await rm(join(cur, parts[parts.length - 1]!), { recursive: true, force: true });
         else this.storage.logger.warn({ containerId, path: parts.join('/') }, 'deleted path not removed: a parent is missing or a symlink');
       }
+      const { unpack } = await import('./unpack.js');
       await unpack(tar, merged, { mode: 'apply', what: `diff of container ${containerId}`, logger: this.storage.logger });
     } finally {
       await this.unmount(containerId);

@@ -6,8 +6,6 @@ import { pipeline } from 'node:stream';
 import type { Readable, Transform } from 'node:stream';
 import { CorralError, ErrorCode, type Logger } from '@corral/core';
 import { Metadata, type LayerRow } from './metadata.js';
-import { FileTee, HashTap, decompressor, detectCompression, peek } from './streams.js';
-import { unpack } from './unpack.js';
 
 const LINK_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -119,6 +117,8 @@ export class OverlayStorage {
   async ingestLayer(input: Readable, options: IngestOptions): Promise<LayerRow> {
     const work = await this.workDir();
     try {
+      // Only image import and load come here: tar-stream, fzstd and the xattr addon load now.
+      const [{ FileTee, HashTap, decompressor, detectCompression, peek }, { unpack }] = await Promise.all([import('./streams.js'), import('./unpack.js')]);
       const { head, stream } = await peek(input, 4);
       const compression = detectCompression(head);
       const blobTap = new HashTap();

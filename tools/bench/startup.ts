@@ -1,0 +1,100 @@
+// Start-up cost of the bundled `corral` command: medians of `node -e 0` (the floor) and
+// of commands that do little besides starting, each with its excess over the floor.
+// Issue 7's target: corral's own time above the floor at most ~25 ms.
+//   node --import tsx tools/bench/startup.ts [--runs N] [--ps 50] [--dist DIR]
+// The bundle is built into a private directory inside the repo (externals resolve from
+// node_modules), so that tests rebuilding packages/cli/dist meanwhile cannot disturb it;
+// --dist DIR measures an existing build instead (DIR/corral.mjs).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const RUNS = opt('--runs', 15);
+const PS_COUNT = opt('--ps', 50);
+const repo = resolve(import.meta.dirname, '../..');
+const given = args.includes('--dist') ? resolve(args[args.indexOf('--dist') + 1]!) : undefined;
+const dist = given ?? join(repo, 'node_modules/.cache', `corral-bench-startup-${process.pid}`);
+const CORRAL = join(dist, 'corral.mjs');
+
+const work = mkdtempSync(join(tmpdir(), 'corral-bench-startup-'));
+const env = { ...process.env, CORRAL_CONFIG: join(work, 'none.toml') };
+const stores = {
+  empty: ['--root', join(work, 'empty-root'), '--runroot', join(work, 'empty-run')],
+  full: ['--root', join(work, 'root'), '--runroot', join(work, 'run')],
+};
+
+function corral(store: keyof typeof stores, argv: string[], entry = CORRAL): string {
+  const r = spawnSync(process.execPath, [entry, ...stores[store], ...argv], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`corral ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median wall time of `fn` over RUNS runs, after one warm-up run (page cache). */
+function time(fn: () => void): number {
+  fn();
+  const out: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(out);
+}
+
+function main(): void {
+  if (!given) execFileSync(process.execPath, [join(repo, 'tools/build-cli.mjs'), '--outdir', dist]);
+  const tar = join(work, 'busybox.tar');
+  execFileSync(join(repo, 'tools/images/busybox-rootfs.sh'), ['--tar', tar]);
+  corral('full', ['import', '--quiet', tar, 'busybox']);
+  corral('empty', ['ps', '-a']);
+
+  const floor = time(() => {
+    const r = spawnSync(process.execPath, ['-e', '0']);
+    if (r.status !== 0) throw new Error('node -e 0 failed');
+  });
+  const rows: [string, number][] = [];
+  const row = (what: string, ms: number) => {
+    rows.push([what, ms]);
+    console.log(`${what.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms   excess ${(ms - floor).toFixed(1).padStart(6)} ms`);
+  };
+  console.log(`${'node -e 0'.padEnd(34)} ${floor.toFixed(1).padStart(7)} ms   (floor; ${RUNS} runs each, medians)`);
+  row('corral version', time(() => corral('empty', ['version'])));
+  row('corral ps -a (empty store)', time(() => corral('empty', ['ps', '-a'])));
+  // The launcher itself (what conmon's exit command runs), without the .mjs shim.
+  const launcher = join(dist, 'corral.cjs');
+  if (existsSync(launcher)) row('  same, via corral.cjs', time(() => corral('empty', ['ps', '-a'], launcher)));
+  // The first run of a command after a build compiles it and writes its code cache.
+  const cacheDir = join(dist, 'cache');
+  if (existsSync(cacheDir)) {
+    row('  same, without code cache', time(() => {
+      rmSync(cacheDir, { recursive: true, force: true });
+      corral('empty', ['ps', '-a']);
+    }));
+  }
+
+  const exited = corral('full', ['run', '-d', 'busybox', 'true']).trim();
+  corral('full', ['wait', exited]);
+  for (let i = 1; i < PS_COUNT; i++) corral('full', ['create', 'busybox', 'true']);
+  row(`corral ps -a (${PS_COUNT} containers)`, time(() => corral('full', ['ps', '-a'])));
+  row('corral container cleanup (exited)', time(() => corral('full', ['container', 'cleanup', exited])));
+}
+
+try {
+  main();
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  spawnSync(process.execPath, [CORRAL, ...stores.full, 'rm', '--all', '--force', '--time', '0'], { env, stdio: 'ignore' });
+  spawnSync('sh', ['-c', `grep -F ${JSON.stringify(work)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+  rmSync(work, { recursive: true, force: true });
+  if (!given) rmSync(dist, { recursive: true, force: true });
+}
