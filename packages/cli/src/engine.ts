@@ -25,7 +25,9 @@ export function cliEngine(globals: ConfigOverrides & { logLevel?: string }): { o
       return opened;
     },
     async close() {
-      if (opened) await (await opened).close();
+      // An engine that failed to open has reported its error already; nothing to close.
+      const engine = await opened?.catch(() => undefined);
+      await engine?.close();
     },
   };
 }

@@ -83,7 +83,17 @@ export async function* readLog(path: string, options: ReadLogOptions = {}): Asyn
     if (options.signal?.aborted) return;
     const finished = options.done ? await options.done() : false;
     yield* await readNew();
-    if (finished) return;
+    if (finished) {
+      // conmon may record the exit before it has drained the last output into the
+      // log: read until the file has stopped growing for a moment.
+      for (let quiet = 0; quiet < 2; ) {
+        await changeOrTimeout(path, 50, options.signal);
+        const more = await readNew();
+        quiet = more.length === 0 ? quiet + 1 : 0;
+        yield* more;
+      }
+      return;
+    }
     await changeOrTimeout(path, 250, options.signal);
   }
 }
