@@ -64,7 +64,7 @@ function config(command: string[]): ContainerConfig {
     readOnly: false, capAdd: [], capDrop: [], privileged: false, dependencies: [], createdAt: new Date().toISOString(),
   };
 }
-const request = (command: string[]): RuntimeCreateRequest => ({ config: config(command), image: emptyImageConfig(), rootfs, netnsPath: '', etcFiles: {} });
+const request = (command: string[]): RuntimeCreateRequest => ({ config: config(command), image: emptyImageConfig(), rootfs, netnsPath: '', etcFiles: {}, logPath: '' });
 
 function alive(pid: number): boolean {
   try {

@@ -80,7 +80,7 @@ describe('a detached container', () => {
   });
 
   it('is cleaned up by the exit command when it exits on its own', async () => {
-    const id = (await box.run(['run', '-d', 'busybox', 'sh', '-c', 'exit 2'])).stdout.trim();
+    const id = (await box.run(['run', '-d', 'busybox', 'sh', '-c', 'echo bye; exit 2'])).stdout.trim();
     // No corral process waits for it: conmon's exit command runs `corral container cleanup`.
     let status = '';
     for (let i = 0; i < 100 && status !== 'exited 2'; i++) {
@@ -88,6 +88,8 @@ describe('a detached container', () => {
       status = (await box.run(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', id])).stdout.trim();
     }
     expect(status).toBe('exited 2');
+    // The log outlives the runtime container: it goes only with the container.
+    expect((await box.run(['logs', id])).stdout).toBe('bye\n');
     await box.run(['rm', id]);
   });
 

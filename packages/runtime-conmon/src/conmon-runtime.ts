@@ -117,7 +117,7 @@ export class ConmonRuntime implements OciRuntime {
       pid: 0,
       terminal: config.terminal,
       stdin: config.stdin,
-      logPath: config.logDriver === 'none' ? '' : paths.log,
+      logPath: config.logDriver === 'none' ? '' : req.logPath || paths.log,
       rootfs: req.rootfs,
       user: config.user,
       capAdd: config.capAdd,

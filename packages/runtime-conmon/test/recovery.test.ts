@@ -1,3 +1,4 @@
+import type { ConmonRuntime } from '../src/index.js';
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -150,7 +151,7 @@ describe('runtime-conmon: crashes, the exit command, runtimes', () => {
         logger: noopLogger,
         config: { 'runtime-conmon': { logSizeMax: 1024 } },
       });
-      const rt = kernel.get(OciRuntime);
+      const rt = kernel.get(OciRuntime) as ConmonRuntime;
       expect(rt.logPath('abc')).toBe(join(root, 'run', 'runtime-conmon', 'containers', 'abc', 'ctr.log'));
       expect(conmonRuntimePlugin.id).toBe('runtime-conmon');
       await kernel.stop();

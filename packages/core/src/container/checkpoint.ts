@@ -8,7 +8,7 @@ import type { CheckpointBackend } from '../contracts/checkpoint-backend.js';
 import type { ContainerNetworkConfig } from '../types/container-config.js';
 import { emitContainerEvent } from './events.js';
 import type { EngineServices } from './services.js';
-import { saveState, type ContainerHandle } from './handle.js';
+import { containerDir, containerLogPath, saveState, type ContainerHandle } from './handle.js';
 import { initResources, releaseResources } from './resources.js';
 
 export interface CheckpointOptions {
@@ -50,7 +50,7 @@ async function readNetworkStatus(dir: string): Promise<unknown> {
 }
 
 export function checkpointDir(h: ContainerHandle): string {
-  return join(h.services.engineDir, 'containers', h.config.id, 'checkpoint');
+  return join(containerDir(h), 'checkpoint');
 }
 
 export function requireCheckpointBackend(services: EngineServices, what: string): CheckpointBackend {
@@ -105,7 +105,7 @@ export async function checkpointLocked(h: ContainerHandle, options: CheckpointOp
         networkStatus,
         ...(rootfsDiffPath ? { rootfsDiffPath } : {}),
         ...(deletedFiles ? { deletedFiles } : {}),
-        ...(h.services.runtime.logPath(h.config.id) ? { logPath: h.services.runtime.logPath(h.config.id) } : {}),
+        ...(containerLogPath(h) ? { logPath: containerLogPath(h) } : {}),
       },
       options.targetFile,
     );

@@ -10,7 +10,7 @@ import type { ContainerState } from '../types/container-state.js';
 import type { ExecConfig, ExecSession } from '../types/exec.js';
 import type { AttachEnd, AttachOptions, AttachStreams, TerminalSize } from '../types/streams.js';
 import type { EngineServices } from './services.js';
-import { shortId, saveState, type ContainerHandle } from './handle.js';
+import { containerLogPath, shortId, saveState, type ContainerHandle } from './handle.js';
 import { runOperation, withLock, type OperationScope } from './operation.js';
 import { syncState } from './sync.js';
 import { emitContainerEvent } from './events.js';
@@ -66,7 +66,7 @@ export class Container {
   /** Reloads the state and asks the runtime what became of the process. */
   /** The container's log file (k8s-file format); empty when logging is off. */
   logPath(): string {
-    return this.h.config.logDriver === 'none' ? '' : this.h.services.runtime.logPath(this.id);
+    return containerLogPath(this.h);
   }
 
   async sync(): Promise<ContainerState> {

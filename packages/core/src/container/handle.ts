@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from '../contracts/logger.js';
 import type { ContainerConfig } from '../types/container-config.js';
 import type { ContainerState } from '../types/container-state.js';
@@ -16,6 +17,16 @@ export interface ContainerHandle {
 
 export function shortId(id: string): string {
   return id.slice(0, 12);
+}
+
+/** The engine's own directory for a container: artifacts, checkpoints, its log. */
+export function containerDir(h: Pick<ContainerHandle, 'services' | 'config'>): string {
+  return join(h.services.engineDir, 'containers', h.config.id);
+}
+
+/** The container's k8s-file log; empty when logging is off. */
+export function containerLogPath(h: Pick<ContainerHandle, 'services' | 'config'>): string {
+  return h.config.logDriver === 'none' ? '' : join(containerDir(h), 'ctr.log');
 }
 
 export async function saveState(h: ContainerHandle): Promise<void> {

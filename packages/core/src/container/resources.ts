@@ -5,7 +5,9 @@ import type { RuntimeRestoreOptions } from '../contracts/oci-runtime.js';
 import type { NetworkSetupRequest } from '../contracts/network-backend.js';
 import type { ContainerConfig } from '../types/container-config.js';
 import { emitContainerEvent } from './events.js';
-import { saveState, type ContainerHandle } from './handle.js';
+import { containerLogPath, saveState, type ContainerHandle } from './handle.js';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /**
  * Brings up what a container needs in the runtime: its root filesystem mounted, its
@@ -50,12 +52,15 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
       () => emptyImageConfig(),
     );
     undo.push(() => sv.runtime.delete(config.id, true));
+    const logPath = containerLogPath(h);
+    if (logPath) await mkdir(dirname(logPath), { recursive: true, mode: 0o700 });
     const created = await sv.runtime.create({
       config,
       image,
       rootfs,
       netnsPath,
       etcFiles,
+      logPath,
       ...(restoreFrom ? { restoreFrom } : {}),
     });
 

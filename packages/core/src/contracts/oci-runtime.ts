@@ -19,6 +19,12 @@ export interface RuntimeCreateRequest {
   /** The network namespace to join; empty: a new one (mode none) or the host's (mode host). */
   netnsPath: string;
   etcFiles: ContainerEtcFiles;
+  /**
+   * Where conmon writes the k8s-file log (unless the config's log driver is none); empty
+   * leaves the place to the runtime. The engine's path outlives the runtime container
+   * (cleanup) and goes with the container (remove), so logs stay readable after exit.
+   */
+  logPath: string;
   /** Restore from checkpoint images in this directory instead of starting fresh. */
   restoreFrom?: RuntimeRestoreOptions;
 }
@@ -81,8 +87,6 @@ export interface OciRuntime {
   waitExit(id: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<'exited' | 'timeout'>;
   attach(id: string, streams: AttachStreams, options?: AttachOptions): Promise<AttachEnd>;
   resize(id: string, size: TerminalSize): Promise<void>;
-  /** Path of the container's log file (k8s-file format), empty when logging is off. */
-  logPath(id: string): string;
   update(id: string, resources: Resources): Promise<void>;
 
   exec(containerId: string, sessionId: string, config: ExecConfig, streams: AttachStreams | null): Promise<ExecStarted>;

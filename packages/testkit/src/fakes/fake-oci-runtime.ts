@@ -182,10 +182,6 @@ export class FakeOciRuntime implements OciRuntime {
     this.get(id);
   }
 
-  logPath(_id: string): string {
-    return '';
-  }
-
   async update(id: string, resources: Resources): Promise<void> {
     this.record('update', id, resources);
     this.get(id);

@@ -46,7 +46,7 @@ export function runtimeTestConfig(overrides: Partial<ContainerConfig> = {}): Con
 
 /** A request around a config, for factories: rootfs and image config as given. */
 export function runtimeTestRequest(config: ContainerConfig, rootfs: string): RuntimeCreateRequest {
-  return { config, image: emptyImageConfig(), rootfs, netnsPath: '', etcFiles: {} };
+  return { config, image: emptyImageConfig(), rootfs, netnsPath: '', etcFiles: {}, logPath: '' };
 }
 
 export function execTestConfig(command: string[], overrides: Partial<ExecConfig> = {}): ExecConfig {
