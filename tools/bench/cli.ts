@@ -12,7 +12,7 @@ const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[a
 const RUNS = opt('--runs', 10);
 const PS_COUNT = opt('--ps', 300);
 const repo = resolve(import.meta.dirname, '../..');
-const CORRAL = join(repo, 'packages/cli/dist/corral.mjs');
+const CORRAL = join(repo, 'packages/cli/dist/corral.cjs');
 
 const work = mkdtempSync(join(tmpdir(), 'corral-bench-cli-'));
 const corralArgs = ['--root', join(work, 'c-root'), '--runroot', join(work, 'c-run')];
