@@ -30,6 +30,7 @@ export type { CheckpointOptions, RestoreOptions } from './container/checkpoint.j
 export type { WaitResult } from './container/wait.js';
 export { shouldRestart } from './container/cleanup.js';
 export { validateArtifactName } from './container/artifacts.js';
+export { newExecConfig } from './container/exec.js';
 export * from './engine/engine.js';
 export { parseRestartPolicy, type ConfigDefaults } from './engine/create-config.js';
 export { validateName } from './engine/names.js';

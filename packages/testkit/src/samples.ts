@@ -1,7 +1,7 @@
 // Sample records for tests, benchmarks and child-process helpers. No vitest here:
 // a child process that imports this starts in milliseconds, not a second.
 import { randomBytes } from 'node:crypto';
-import type { ContainerConfig, ExecSession, NetworkDefinition } from '@corral/core';
+import { newExecConfig, type ContainerConfig, type ExecSession, type NetworkDefinition } from '@corral/core';
 
 export function randomId(): string {
   return randomBytes(32).toString('hex');
@@ -49,18 +49,7 @@ export function sampleExecSession(containerId: string, overrides: Partial<ExecSe
   return {
     id: randomId(),
     containerId,
-    config: {
-      command: ['ls', '-l'],
-      env: [],
-      workingDir: '',
-      user: '',
-      terminal: false,
-      attachStdin: false,
-      attachStdout: true,
-      attachStderr: true,
-      privileged: false,
-      detachKeys: '',
-    },
+    config: newExecConfig({ command: ['ls', '-l'] }),
     status: 'created',
     pid: 0,
     exitCode: null,

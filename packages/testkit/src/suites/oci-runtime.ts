@@ -1,4 +1,5 @@
 import { sampleConfig } from '../samples.js';
+import { newExecConfig } from '@corral/core';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,19 +51,7 @@ export function runtimeTestRequest(config: ContainerConfig, rootfs: string): Run
 }
 
 export function execTestConfig(command: string[], overrides: Partial<ExecConfig> = {}): ExecConfig {
-  return {
-    command,
-    env: [],
-    workingDir: '',
-    user: '',
-    terminal: false,
-    attachStdin: false,
-    attachStdout: true,
-    attachStderr: true,
-    privileged: false,
-    detachKeys: '',
-    ...overrides,
-  };
+  return newExecConfig({ command, ...overrides });
 }
 
 const EXIT_WAIT = { timeoutMs: 20_000 };
