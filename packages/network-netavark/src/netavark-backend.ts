@@ -245,16 +245,7 @@ export class NetavarkNetworkBackend implements NetworkBackend {
         ...(wantMac ? { static_mac: wantMac.toLowerCase() } : {}),
         ...(def.dnsEnabled ? { aliases: [...new Set([...attachment.aliases, containerId.slice(0, 12)])] } : {}),
       };
-      options.network_info[def.name] = {
-        name: def.name,
-        id: def.id,
-        driver: 'bridge',
-        network_interface: def.interface,
-        subnets: def.subnets.map((s) => ({ subnet: s.subnet, gateway: s.gateway })),
-        ipv6_enabled: false,
-        internal: def.internal,
-        dns_enabled: def.dnsEnabled,
-      };
+      options.network_info[def.name] = networkInfo(def);
     }
     if (network.ports.length > 0) options.port_mappings = network.ports.map((p) => toNetavarkPort(p, containerName));
     return options;
@@ -269,16 +260,7 @@ export class NetavarkNetworkBackend implements NetworkBackend {
       const ips = (await this.#store.networks.allocations(def.name)).filter((a) => a.containerId === request.containerId).map((a) => a.ip);
       if (ips.length === 0) continue;
       options.networks[def.name] = { interface_name: `eth${i}`, static_ips: ips };
-      options.network_info[def.name] = {
-        name: def.name,
-        id: def.id,
-        driver: 'bridge',
-        network_interface: def.interface,
-        subnets: def.subnets.map((s) => ({ subnet: s.subnet, gateway: s.gateway })),
-        ipv6_enabled: false,
-        internal: def.internal,
-        dns_enabled: def.dnsEnabled,
-      };
+      options.network_info[def.name] = networkInfo(def);
     }
     if (request.network.ports.length > 0) options.port_mappings = request.network.ports.map((p) => toNetavarkPort(p, request.containerName));
     return Object.keys(options.networks).length > 0 ? options : undefined;
@@ -410,4 +392,18 @@ function toNetavarkPort(p: NetworkSetupRequest['network']['ports'][number], cont
     throw new InvalidArgumentError(`invalid host IP ${JSON.stringify(p.hostIp)} in a port mapping of container ${containerName} (IPv4 only)`);
   }
   return { host_ip: p.hostIp, host_port: p.hostPort, container_port: p.containerPort, protocol: p.protocol, range };
+}
+
+/** What netavark is told about a network, the same for setup and teardown. */
+function networkInfo(def: NetworkDefinition): NetavarkOptions['network_info'][string] {
+  return {
+    name: def.name,
+    id: def.id,
+    driver: 'bridge',
+    network_interface: def.interface,
+    subnets: def.subnets.map((s) => ({ subnet: s.subnet, gateway: s.gateway })),
+    ipv6_enabled: false,
+    internal: def.internal,
+    dns_enabled: def.dnsEnabled,
+  };
 }

@@ -7,6 +7,7 @@ import {
   ErrorCode,
   InvalidArgumentError,
   NotFoundError,
+  imageConfigFromOci,
   type ImageStore,
   type ImageSummary,
   type ImportOptions,
@@ -16,7 +17,7 @@ import type { StagedArchive } from './archive-staging.js';
 import { applyChanges } from './changes.js';
 import type { ImageRow, LayerRow } from './metadata.js';
 import { normalizeImageName, shortNameMatches, tryNormalize } from './names.js';
-import { imageConfigOf, parseImageConfig, rootfsImageConfig, type OciImageConfig } from './oci-config.js';
+import { parseImageConfig, rootfsImageConfig, type OciImageConfig } from './oci-config.js';
 import type { OverlayStorage } from './storage.js';
 
 const LAYER_MEDIA: Record<string, string> = {
@@ -116,7 +117,7 @@ export class OverlayImageStore implements ImageStore {
       layers: pending.config.rootfs.diff_ids,
       size: layers.reduce((s, l) => s + l.tarSize, 0),
       createdAt: pending.config.created ?? new Date().toISOString(),
-      config: imageConfigOf(pending.config),
+      config: imageConfigFromOci(pending.config),
     };
     this.meta.write(() => this.meta.putImage(row, pending.names));
     return toSummary(this.meta.image(id)!);

@@ -1,40 +1,4 @@
-import { InvalidArgumentError } from '@corral/core';
-
-const NAME_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+|__|--+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
-
-/**
- * podman's short-name rule without registries to search: a name without a registry
- * lives under "localhost/", a name without a tag is ":latest".
- */
-export function normalizeImageName(name: string): string {
-  const raw = name.trim();
-  if (raw.includes('@')) throw new InvalidArgumentError(`image name "${name}": digests are not names`);
-  const slash = raw.indexOf('/');
-  const first = slash < 0 ? '' : raw.slice(0, slash);
-  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  let rest = hasRegistry ? raw.slice(slash + 1) : raw;
-  const registry = hasRegistry ? first : 'localhost';
-  let tag = 'latest';
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  if (!NAME_RE.test(rest) || !TAG_RE.test(tag) || !/^[a-zA-Z0-9.-]+(?::\d+)?$/.test(registry)) {
-    throw new InvalidArgumentError(`invalid image name "${name}"`, { details: { name } });
-  }
-  return `${registry}/${rest}:${tag}`;
-}
-
-/** The normalized name, or undefined when `reference` cannot be a name (an id, say). */
-export function tryNormalize(reference: string): string | undefined {
-  try {
-    return normalizeImageName(reference);
-  } catch {
-    return undefined;
-  }
-}
+export { normalizeImageName, tryNormalize } from '@corral/core';
 
 /** True when `reference` could only be an image id or an id prefix. */
 export function looksLikeId(reference: string): boolean {

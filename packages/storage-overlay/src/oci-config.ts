@@ -1,5 +1,3 @@
-import type { ImageConfig } from '@corral/core';
-
 /** The `config` section of an OCI/Docker image config, as stored. */
 export interface OciRuntimeConfig {
   User?: string;
@@ -25,21 +23,6 @@ export interface OciImageConfig {
   rootfs: { type: string; diff_ids: string[] };
   history?: { created?: string; created_by?: string; comment?: string; empty_layer?: boolean }[];
   [key: string]: unknown;
-}
-
-/** The subset of an image config that container creation honours. */
-export function imageConfigOf(oci: OciImageConfig): ImageConfig {
-  const c = oci.config ?? {};
-  return {
-    entrypoint: c.Entrypoint ?? [],
-    cmd: c.Cmd ?? [],
-    env: c.Env ?? [],
-    workingDir: c.WorkingDir ?? '',
-    user: c.User ?? '',
-    labels: c.Labels ?? {},
-    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
-    stopSignal: c.StopSignal ?? '',
-  };
 }
 
 const ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };

@@ -1,5 +1,4 @@
-import { ContainerStatus as S, displayStatus, signalName, type ContainerConfig, type ContainerState, type ExecSession, type ImageSummary } from '@corral/core';
-import { qualify } from './ps-rows.js';
+import { ContainerStatus as S, displayImageName, displayStatus, signalName, type ContainerConfig, type ContainerState, type ExecSession, type ImageSummary } from '@corral/core';
 
 const GO_ZERO = '0001-01-01T00:00:00Z';
 
@@ -30,7 +29,7 @@ export function containerInspect(config: ContainerConfig, state: ContainerState,
       RestoredAt: state.restoredAt ?? GO_ZERO,
     },
     Image: config.imageId,
-    ImageName: qualify(config.image),
+    ImageName: displayImageName(config.image),
     Rootfs: '',
     ResolvConfPath: '',
     HostnamePath: '',
@@ -72,7 +71,7 @@ export function containerInspect(config: ContainerConfig, state: ContainerState,
       StdinOnce: false,
       Env: config.env,
       Cmd: config.command,
-      Image: qualify(config.image),
+      Image: displayImageName(config.image),
       WorkingDir: config.workingDir,
       Entrypoint: config.entrypoint.join(' '),
       Labels: config.labels,

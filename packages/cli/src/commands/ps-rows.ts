@@ -1,4 +1,4 @@
-import { ContainerStatus as S, displayStatus, type ContainerRecord } from '@corral/core';
+import { ContainerStatus as S, displayImageName, displayStatus, type ContainerRecord } from '@corral/core';
 import { ago } from '../format/output.js';
 
 /** A row of `ps`, with podman's JSON field names (templates use them). */
@@ -41,7 +41,7 @@ export function psRow({ config, state }: ContainerRecord, noTrunc: boolean, now 
     ExitCode: state.exitCode ?? 0,
     Id: config.id,
     ID: noTrunc ? config.id : config.id.slice(0, 12),
-    Image: qualify(config.image),
+    Image: displayImageName(config.image),
     ImageID: config.imageId,
     Labels: Object.keys(config.labels).length ? config.labels : null,
     Mounts: config.mounts.map((m) => m.destination),
@@ -78,17 +78,6 @@ function statusText(status: S, exitCode: number | null, startedAt: string | null
     default:
       return 'Unknown';
   }
-}
-
-/** Names without a registry read as localhost/NAME:latest, as podman shows them. */
-export function qualify(image: string): string {
-  if (/^[0-9a-f]{12,64}$/.test(image)) return image;
-  let name = image;
-  const slash = name.indexOf('/');
-  const first = slash === -1 ? '' : name.slice(0, slash);
-  if (!(first.includes('.') || first.includes(':') || first === 'localhost')) name = `localhost/${name}`;
-  if (!/:[^/]+$/.test(name) && !name.includes('@')) name = `${name}:latest`;
-  return name;
 }
 
 /** The row's template view: `.Names` and `.Command` print as podman prints them. */

@@ -18,6 +18,8 @@ import {
   type ImageSummary,
   type ImportOptions,
   type RemoveImageResult,
+  imageConfigFromOci,
+  normalizeImageName,
 } from '@corral/core';
 
 const run = promisify(execFile);
@@ -31,18 +33,6 @@ interface ImageRecord {
 }
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
-
-/** podman's short-name rule: "busybox" is "localhost/busybox:latest". */
-export function normalizeImageName(name: string): string {
-  let n = name.trim();
-  if (!n || /\s/.test(n) || n.includes('@')) throw new InvalidArgumentError(`invalid image name "${name}"`);
-  const slash = n.indexOf('/');
-  const first = slash < 0 ? '' : n.slice(0, slash);
-  if (slash < 0 || !(first.includes('.') || first.includes(':') || first === 'localhost')) n = `localhost/${n}`;
-  const lastSlash = n.lastIndexOf('/');
-  if (!n.slice(lastSlash + 1).includes(':')) n = `${n}:latest`;
-  return n;
-}
 
 /** Applies podman's --change instructions (the subset the fake needs) to a config. */
 export function applyImageChanges(config: ImageConfig, changes: readonly string[]): ImageConfig {
@@ -97,20 +87,6 @@ function ociConfig(config: ImageConfig, diffIds: string[], created: string): Rec
       StopSignal: config.stopSignal || undefined,
     },
     rootfs: { type: 'layers', diff_ids: diffIds },
-  };
-}
-
-function configFromOci(json: any): ImageConfig {
-  const c = json?.config ?? {};
-  return {
-    entrypoint: c.Entrypoint ?? [],
-    cmd: c.Cmd ?? [],
-    env: c.Env ?? [],
-    workingDir: c.WorkingDir ?? '',
-    user: c.User ?? '',
-    labels: c.Labels ?? {},
-    exposedPorts: Object.keys(c.ExposedPorts ?? {}),
-    stopSignal: c.StopSignal ?? '',
   };
 }
 
@@ -246,7 +222,7 @@ export class MemoryImageStore implements ImageStore {
         const parsed = JSON.parse(configJson.toString('utf8'));
         const layerTars = await Promise.all(item.Layers.map((l) => readFile(join(dir, l))));
         const names = (item.RepoTags ?? []).map(normalizeImageName);
-        loaded.push(this.store(configJson, layerTars, names, configFromOci(parsed), parsed.created ?? new Date().toISOString()));
+        loaded.push(this.store(configJson, layerTars, names, imageConfigFromOci(parsed), parsed.created ?? new Date().toISOString()));
       }
       return loaded;
     } finally {
