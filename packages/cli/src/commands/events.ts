@@ -1,5 +1,5 @@
 import { formatEventTime, parseEventTime, validateEventFilters, type CorralEvent } from '@corral/core';
-import { bool, list, str } from '../args.js';
+import { list, str } from '../args.js';
 import type { CommandModule } from '../context.js';
 import { compileTemplate } from '../format/go-template.js';
 
