@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { ErrorCode, CorralError, type Engine, type Logger } from '@corral/core';
 import { AttachRegistry, LifecycleHub, type ApiContext } from './context.js';
+import { BridgeKeeper } from './bridge-keeper.js';
 import { ApiError, toApiError } from './http/api-error.js';
 import { ResponseReply, SocketReply, type Call, type Reply } from './http/call.js';
 import { HijackedConnection, type BodyFraming } from './http/hijack.js';
@@ -26,6 +27,8 @@ export interface DockerApiOptions {
    * `--time`); 0 or absent: never.
    */
   idleTimeoutMs?: number;
+  /** Hold the default network's bridge up while listening, as dockerd holds docker0 (default true). */
+  holdDefaultBridge?: boolean;
 }
 
 const DEFAULT_MAX_BODY = 1 << 20;
@@ -49,6 +52,7 @@ export class DockerApiService {
   private readonly logger: Logger;
   private idleTimer: NodeJS.Timeout | undefined;
   private socketPath: string | undefined;
+  private keeper: BridgeKeeper | undefined;
   private closedPromise: Promise<void> | undefined;
   private resolveClosed!: () => void;
   /** Resolves once the service has closed (by close() or the idle timeout). */
@@ -107,6 +111,10 @@ export class DockerApiService {
     // Root and root's group: the docker group convention, without creating a group.
     await chmod(path, 0o660);
     await chown(path, process.getuid?.() ?? 0, 0);
+    if (this.options.holdDefaultBridge !== false) {
+      this.keeper = new BridgeKeeper(this.options.engine, path, this.logger);
+      this.keeper.hold();
+    }
     this.armIdleTimer();
   }
 
@@ -123,6 +131,7 @@ export class DockerApiService {
       for (const s of this.sockets) s.destroy();
       await closing;
       if (this.socketPath) await rm(this.socketPath, { force: true });
+      await this.keeper?.release();
       this.resolveClosed();
     })();
     return this.closedPromise;

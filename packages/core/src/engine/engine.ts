@@ -115,6 +115,10 @@ export class Engine implements ContainerDirectory {
   get network(): NetworkBackend | undefined {
     return this.services.network;
   }
+  /** The bridge network a container joins when it names none (undefined without a network plugin). */
+  get defaultNetwork(): string | undefined {
+    return this.services.network ? this.defaults.defaultNetwork : undefined;
+  }
   get store(): StateStore {
     return this.services.store;
   }
