@@ -4,6 +4,8 @@ import type { AttachStreams, Engine, Logger, TerminalSize } from '@corral/core';
 export interface PendingAttach {
   streams: AttachStreams;
   signal: AbortSignal;
+  /** The sequence on stdin that ends this attach and leaves the container running ('' for none). */
+  detachKeys: string;
   /** Ends the client's connection. */
   finish(): void;
 }

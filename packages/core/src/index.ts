@@ -2,6 +2,7 @@ export * from './status.js';
 export * from './transitions.js';
 export * from './errors.js';
 export * from './signals.js';
+export * from './detach-keys.js';
 export * from './image-names.js';
 export * from './types/container-config.js';
 export * from './types/container-state.js';

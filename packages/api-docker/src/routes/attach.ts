@@ -1,4 +1,4 @@
-import { ContainerStatus as S, ErrorCode, codeOf, isActive, type AttachStreams, type Container } from '@corral/core';
+import { ContainerStatus as S, DEFAULT_DETACH_KEYS, ErrorCode, codeOf, isActive, parseDetachKeys, type AttachStreams, type Container } from '@corral/core';
 import type { Writable } from 'node:stream';
 import type { ApiContext, PendingAttach } from '../context.js';
 import { queryBool, type Call } from '../http/call.js';
@@ -43,6 +43,7 @@ export async function attach(ctx: ApiContext, call: Call): Promise<void> {
   const wanted = { stdin: queryBool(q, 'stdin'), stdout: queryBool(q, 'stdout'), stderr: queryBool(q, 'stderr') };
   const logs = queryBool(q, 'logs');
   const live = queryBool(q, 'stream');
+  const detachKeys = detachKeysOf(q, wanted.stdin);
   const state = await ctr.sync();
   const { streams, finish } = openStream(call, { tty: ctr.config.terminal, ...wanted });
   if (!live) {
@@ -51,12 +52,24 @@ export async function attach(ctx: ApiContext, call: Call): Promise<void> {
   }
   if (isActive(state.status)) {
     ctr
-      .httpAttach(streams, { logs, detachKeys: '', signal: call.signal })
+      .httpAttach(streams, { logs, detachKeys, signal: call.signal })
       .catch((err) => ctx.logger.debug({ err, container: ctr.id }, 'attach ended with an error'))
       .finally(finish);
     return;
   }
-  ctx.attaches.add(ctr.id, { streams, signal: call.signal, finish });
+  ctx.attaches.add(ctr.id, { streams, signal: call.signal, finish, detachKeys });
+}
+
+/**
+ * The keys that detach a client, as dockerd reads them: the `detachKeys` parameter,
+ * else ctrl-p,ctrl-q. They travel on stdin, so without stdin there are none. A bad
+ * sequence is refused before the stream opens.
+ */
+function detachKeysOf(q: URLSearchParams, stdin: boolean): string {
+  if (!stdin) return '';
+  const keys = q.get('detachKeys') || DEFAULT_DETACH_KEYS;
+  parseDetachKeys(keys);
+  return keys;
 }
 
 /**
@@ -94,7 +107,7 @@ async function startJoined(ctx: ApiContext, ctr: Container): Promise<void> {
   if (!first) return ctr.start();
   let attached;
   try {
-    ({ attached } = await ctr.startAndAttach(first.streams, { detachKeys: '', signal: first.signal }));
+    ({ attached } = await ctr.startAndAttach(first.streams, { detachKeys: first.detachKeys, signal: first.signal }));
   } catch (err) {
     first.finish();
     for (const p of others) p.finish();
@@ -106,7 +119,7 @@ async function startJoined(ctx: ApiContext, ctr: Container): Promise<void> {
 
 function joinLive(ctx: ApiContext, ctr: Container, p: PendingAttach): void {
   ctr
-    .attach(p.streams, { detachKeys: '', signal: p.signal })
+    .attach(p.streams, { detachKeys: p.detachKeys, signal: p.signal })
     .catch((err) => ctx.logger.debug({ err }, 'attach ended with an error'))
     .finally(() => p.finish());
 }

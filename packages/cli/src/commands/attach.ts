@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@corral/core';
+import { DEFAULT_DETACH_KEYS, InvalidArgumentError } from '@corral/core';
 import { bool, str } from '../args.js';
 import type { CommandModule } from '../context.js';
 import { bindTerminal } from '../terminal.js';
@@ -15,7 +15,7 @@ const attach: CommandModule = {
     try {
       const end = await ctr.attach(
         { stdout: ctx.stdout, stderr: ctx.stderr, ...(withStdin ? { stdin: ctx.stdin } : {}) },
-        { detachKeys: str(values, 'detach-keys') ?? 'ctrl-p,ctrl-q' },
+        { detachKeys: str(values, 'detach-keys') ?? DEFAULT_DETACH_KEYS },
       );
       if (end.reason === 'detached') return 0;
     } finally {

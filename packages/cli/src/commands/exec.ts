@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@corral/core';
+import { DEFAULT_DETACH_KEYS, InvalidArgumentError } from '@corral/core';
 import { bool, list, str } from '../args.js';
 import type { CommandModule } from '../context.js';
 import { bindTerminal } from '../terminal.js';
@@ -30,7 +30,7 @@ const exec: CommandModule = {
       terminal: tty,
       attachStdin: interactive,
       privileged: bool(values, 'privileged'),
-      detachKeys: str(values, 'detach-keys') ?? 'ctrl-p,ctrl-q',
+      detachKeys: str(values, 'detach-keys') ?? DEFAULT_DETACH_KEYS,
     };
     if (bool(values, 'detach')) {
       const id = await ctr.execCreate(config);

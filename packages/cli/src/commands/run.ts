@@ -1,4 +1,4 @@
-import { ErrorCode, hasCode, type AttachStreams, type Container } from '@corral/core';
+import { DEFAULT_DETACH_KEYS, ErrorCode, hasCode, type AttachStreams, type Container } from '@corral/core';
 import { bool, str } from '../args.js';
 import type { CommandModule } from '../context.js';
 import { bindTerminal, proxySignals } from '../terminal.js';
@@ -40,7 +40,7 @@ export async function runAttached(
   const interactive = bool(values, 'interactive');
   const autoRemove = bool(values, 'rm');
   const streams: AttachStreams = { stdout: ctx.stdout, stderr: ctx.stderr, ...(interactive ? { stdin: ctx.stdin } : {}) };
-  const detachKeys = str(values, 'detach-keys') ?? 'ctrl-p,ctrl-q';
+  const detachKeys = str(values, 'detach-keys') ?? DEFAULT_DETACH_KEYS;
   const restoreTerminal = tty && interactive ? bindTerminal(ctx.stdin, ctx.stdout, (size) => ctr.attachResize(size)) : () => {};
   const stopProxy = !tty && values['sig-proxy'] !== false ? proxySignals(ctr) : () => {};
   let detached = false;
