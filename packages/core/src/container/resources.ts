@@ -29,28 +29,35 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
   const config = { ...h.config, network: options.network ?? h.config.network };
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    const rootfs = await sv.rootfs.mount(config.id);
-    undo.push(() => sv.rootfs.unmount(config.id));
-
-    let netnsPath = '';
-    let networkStatus: unknown = null;
-    let etcFiles = {};
-    if (config.network.mode === 'bridge') {
-      if (!sv.network) {
-        throw new CorralError(ErrorCode.NotSupported, `container ${config.name} wants a bridge network, but no network plugin is assembled`);
-      }
-      const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
-      const result = await sv.network.setup({ ...request, ...(options.previousNetwork ? { previous: options.previousNetwork } : {}) });
-      undo.push(() => sv.network!.teardown({ ...request, netnsPath: result.netnsPath, status: result.status }));
-      netnsPath = result.netnsPath;
-      networkStatus = result.status;
-      etcFiles = result.etcFiles;
+    // The root filesystem, the network and the image config do not depend on each
+    // other: they are brought up together, and whatever came up is undone on failure.
+    const bridge = config.network.mode === 'bridge';
+    if (bridge && !sv.network) {
+      throw new CorralError(ErrorCode.NotSupported, `container ${config.name} wants a bridge network, but no network plugin is assembled`);
     }
-
-    const image = await sv.images.resolve(config.imageId).then(
+    const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
+    const mounting = sv.rootfs.mount(config.id).then((path) => {
+      undo.push(() => sv.rootfs.unmount(config.id));
+      return path;
+    });
+    const networking = bridge
+      ? sv.network!.setup({ ...request, ...(options.previousNetwork ? { previous: options.previousNetwork } : {}) }).then((result) => {
+          undo.push(() => sv.network!.teardown({ ...request, netnsPath: result.netnsPath, status: result.status }));
+          return result;
+        })
+      : Promise.resolve(undefined);
+    const resolving = sv.images.resolve(config.imageId).then(
       (i) => i.config,
       () => emptyImageConfig(),
     );
+    // All settle before a failure is thrown, so that the undo list is complete.
+    const failed = (await Promise.allSettled([mounting, networking, resolving])).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [rootfs, network, image] = await Promise.all([mounting, networking, resolving]);
+    const netnsPath = network?.netnsPath ?? '';
+    const networkStatus: unknown = network?.status ?? null;
+    const etcFiles = network?.etcFiles ?? {};
+
     undo.push(() => sv.runtime.delete(config.id, true));
     const logPath = containerLogPath(h);
     if (logPath) await mkdir(dirname(logPath), { recursive: true, mode: 0o700 });
@@ -104,16 +111,11 @@ export async function releaseResources(h: ContainerHandle): Promise<void> {
       await attempt('exec session state', () => sv.store.execSessions.save({ ...session, status: 'stopped', pid: 0 }));
     }
   }
-  await attempt('runtime delete', () => sv.runtime.delete(config.id, true));
-  // Even without a saved status: a process killed mid-setup left a namespace that only
-  // the backend's own records know about, and teardown is idempotent.
-  if (sv.network && config.network.mode === 'bridge') {
-    const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
-    await attempt('network teardown', () =>
-      sv.network!.teardown({ ...request, netnsPath: h.state.netnsPath, status: h.state.networkStatus }),
-    );
-  }
-  if (h.state.mountCount > 0) {
+  // The network is torn down while the runtime container is deleted and the root
+  // filesystem unmounted (after the delete: a container still in `created` holds it).
+  const local = async () => {
+    await attempt('runtime delete', () => sv.runtime.delete(config.id, true));
+    if (h.state.mountCount === 0) return;
     await attempt('unmount', async () => {
       const unmounted = await sv.rootfs.unmount(config.id);
       h.state.mountCount = Math.max(0, h.state.mountCount - 1);
@@ -122,7 +124,15 @@ export async function releaseResources(h: ContainerHandle): Promise<void> {
         h.state.mountCount = 0;
       }
     });
+  };
+  const releases = [local()];
+  // Even without a saved status: a process killed mid-setup left a namespace that only
+  // the backend's own records know about, and teardown is idempotent.
+  if (sv.network && config.network.mode === 'bridge') {
+    const request = { containerId: config.id, containerName: config.name, hostname: config.hostname, network: config.network };
+    releases.push(attempt('network teardown', () => sv.network!.teardown({ ...request, netnsPath: h.state.netnsPath, status: h.state.networkStatus })));
   }
+  await Promise.all(releases);
 
   h.state.status = S.Exited;
   h.state.pid = 0;
