@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Docker's own daemon (Debian's docker.io 20.10) on a private socket, as the benchmarks'
 # reference: its own data, exec and containerd roots under one directory, no iptables or
-# ip6tables rules, no bridge, no ip_forward change, its own cgroup parent, an empty
-# daemon.json of its own, so it disturbs neither the host's networking nor other daemons.
+# ip6tables rules, no bridge, no ip_forward change, its own cgroup parent, a daemon.json
+# of its own (not /etc/docker/), so it disturbs neither the host's networking nor other daemons.
 #   dockerd.sh install        installs docker.io if dockerd is absent (services not started)
 #   dockerd.sh start [DIR]    installs if needed, starts dockerd with its managed containerd
 #                             in DIR (default: a new /tmp/corral-dockerd.XXXXXX), waits until
