@@ -238,6 +238,31 @@ describe('locking', () => {
   });
 });
 
+describe('listSynced (what ps shows)', () => {
+  it('learns of exits from the runtime, filters on the synced state, and waits on no lock it does not need', async () => {
+    const exited = await create(t, { name: 'gone' });
+    await exited.start();
+    t.runtime.exitProcess(exited.id, 3);
+    const idle = await create(t, { name: 'idle' });
+    // A long operation holds the idle container's lock: ps must not wait for it.
+    const holder = t.locks.locker(idle.id);
+    await holder.lock();
+    try {
+      const all = await t.engine.listSynced();
+      expect(all.map((r) => [r.config.name, r.state.status, r.state.exitCode])).toEqual(
+        expect.arrayContaining([
+          ['gone', S.Stopped, 3],
+          ['idle', S.Configured, null],
+        ]),
+      );
+      expect((await t.engine.listSynced({ status: ['stopped'] })).map((r) => r.config.name)).toEqual(['gone']);
+      await expect(t.engine.listSynced({ bogus: ['x'] })).rejects.toMatchObject({ code: ErrorCode.InvalidArg });
+    } finally {
+      await holder.unlock();
+    }
+  });
+});
+
 describe('artifacts', () => {
   it('round-trips data and refuses names that are not one path component', async () => {
     const ctr = await create(t);

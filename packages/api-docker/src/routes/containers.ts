@@ -4,12 +4,9 @@ import {
   codeOf,
   describeError,
   isActive,
-  matchesFilters,
   parseEventTime,
   readLog,
-  validateFilters,
   type Container,
-  type ContainerRecord,
 } from '@corral/core';
 import type { ApiContext } from '../context.js';
 import { queryBool, queryInt, type Call } from '../http/call.js';
@@ -24,7 +21,6 @@ import { lookup, syncOrRemoved } from './lookup.js';
 import { parseCondition, waitFor } from './wait.js';
 import { attach, startContainer } from './attach.js';
 
-const RUNTIME_KNOWS: ReadonlySet<S> = new Set([S.Created, S.Running, S.Paused, S.Stopping]);
 
 export function containerRoutes(router: Router, ctx: ApiContext): void {
   router
@@ -47,28 +43,9 @@ export function containerRoutes(router: Router, ctx: ApiContext): void {
 
 async function list(ctx: ApiContext, call: Call): Promise<void> {
   const filters = parseFilters(call.query.get('filters'));
-  validateFilters(filters);
   const limit = queryInt(call.query, 'limit');
   const all = queryBool(call.query, 'all') || (limit !== undefined && limit > 0);
-  const records: ContainerRecord[] = [];
-  for (const record of await ctx.engine.list()) {
-    let current = record;
-    if (RUNTIME_KNOWS.has(record.state.status)) {
-      // The store may not know yet that the process exited: ask the runtime.
-      const state = await ctx.engine
-        .container(record.config.id)
-        .then((c) => syncOrRemoved(c))
-        .catch((err) => {
-          if (codeOf(err) === ErrorCode.NoSuchCtr) return 'removed' as const;
-          throw err;
-        });
-      if (state === 'removed') continue;
-      current = { config: record.config, state };
-    }
-    if (!all && !isActive(current.state.status)) continue;
-    if (!matchesFilters(current, filters)) continue;
-    records.push(current);
-  }
+  const records = (await ctx.engine.listSynced(filters)).filter((r) => all || isActive(r.state.status));
   records.sort((a, b) => Date.parse(b.config.createdAt) - Date.parse(a.config.createdAt));
   const shown = limit !== undefined && limit > 0 ? records.slice(0, limit) : records;
   call.reply.json(200, shown.map(containerSummary));

@@ -1,4 +1,4 @@
-import { ContainerStatus as S, InvalidArgumentError, matchesFilters, validateFilters, type ContainerRecord } from '@corral/core';
+import { ContainerStatus as S, InvalidArgumentError } from '@corral/core';
 import { bool, int, list, str } from '../args.js';
 import type { CommandModule } from '../context.js';
 import { formatRows } from '../format/output.js';
@@ -42,18 +42,8 @@ const ps: CommandModule = {
       if (eq <= 0) throw new InvalidArgumentError(`invalid filter "${f}": use KEY=VALUE`);
       (filters[f.slice(0, eq)] ??= []).push(f.slice(eq + 1));
     }
-    validateFilters(filters);
-    // Sync each container with the runtime first: a process may have exited since.
-    const containers = await engine.containers();
-    const records: ContainerRecord[] = [];
-    for (const ctr of containers) {
-      try {
-        records.push({ config: ctr.config, state: await ctr.sync() });
-      } catch {
-        // removed while we looked
-      }
-    }
-    let shown = records.filter((r) => matchesFilters(r, filters));
+    // Synced with the runtime first: a process may have exited since.
+    let shown = await engine.listSynced(filters);
     const showAll = bool(values, 'all') || bool(values, 'latest') || values.last !== undefined || 'status' in filters;
     if (!showAll) shown = shown.filter((r) => r.state.status === S.Running);
     shown.sort((a, b) => a.config.createdAt.localeCompare(b.config.createdAt));

@@ -5,6 +5,11 @@ import { saveState, type ContainerHandle } from './handle.js';
 
 const RUNTIME_KNOWS: ReadonlySet<S> = new Set([S.Created, S.Running, S.Paused, S.Stopping]);
 
+/** States in which the runtime may know something newer than the store (an exit). */
+export function runtimeMayKnowMore(status: S): boolean {
+  return RUNTIME_KNOWS.has(status);
+}
+
 /**
  * Reloads the state from the store and, while the runtime knows the container, asks
  * the runtime what became of it (the exit file tells the exit code). Records a death
@@ -22,7 +27,7 @@ export async function syncState(h: ContainerHandle): Promise<void> {
     }
     throw err;
   }
-  if (!RUNTIME_KNOWS.has(h.state.status)) return;
+  if (!runtimeMayKnowMore(h.state.status)) return;
 
   const rs = await h.services.runtime.state(h.config.id);
   const before = h.state.status;

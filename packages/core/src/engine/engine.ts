@@ -24,7 +24,7 @@ import type { CreateContainerOptions } from '../types/container-config.js';
 import { Container, type ContainerDirectory } from '../container/container.js';
 import type { EngineServices } from '../container/services.js';
 import { emitContainerEvent, nowNano } from '../container/events.js';
-import { noSuchContainer } from '../container/sync.js';
+import { noSuchContainer, runtimeMayKnowMore } from '../container/sync.js';
 import { networkForRestore, requireCheckpointBackend, writeNetworkStatus, type RestoreOptions } from '../container/checkpoint.js';
 import type { RemoveOptions } from '../container/remove.js';
 import { buildConfig, type ConfigDefaults } from './create-config.js';
@@ -182,10 +182,28 @@ export class Engine implements ContainerDirectory {
     return all.filter((r) => matchesFilters(r, filters));
   }
 
-  /** Containers, each synced with the runtime (what `ps` shows). */
-  async containers(filters: ContainerFilters = {}): Promise<Container[]> {
-    const records = await this.list(filters);
-    return records.map((r) => new Container(r.config, r.state, this.services, this));
+  /**
+   * The containers as `ps` shows them, filtered after the sync (a status filter must
+   * see exits). Only those the runtime may know more about are synced, each under its
+   * lock; the others are as listed, since only an engine operation, which saves its
+   * result, changes them. Containers removed meanwhile are left out.
+   */
+  async listSynced(filters: ContainerFilters = {}): Promise<ContainerRecord[]> {
+    validateFilters(filters);
+    const out: ContainerRecord[] = [];
+    for (const record of await this.services.store.containers.list()) {
+      let current = record;
+      if (runtimeMayKnowMore(record.state.status)) {
+        try {
+          current = { config: record.config, state: await new Container(record.config, record.state, this.services, this).sync() };
+        } catch (err) {
+          if (hasCode(err, ErrorCode.CtrRemoved) || hasCode(err, ErrorCode.NoSuchCtr)) continue;
+          throw err;
+        }
+      }
+      if (matchesFilters(current, filters)) out.push(current);
+    }
+    return out;
   }
 
   async removeContainer(idOrName: string, options: RemoveOptions = {}): Promise<void> {
