@@ -73,7 +73,13 @@ async function main(): Promise<void> {
     const t = (e: Engine) => median(Array.from({ length: n }, () => timed(() => run(e, argv))));
     row(what, t('corral'), t('podman'));
   };
-  both('run --rm busybox true', ['run', '--rm', 'busybox', 'true']);
+  // Both bridges held up by a sleeping container, so neither run builds or removes its
+  // bridge (netavark does both when the last container leaves, ~170 ms each way here);
+  // a podman bridge leaked by an earlier run would otherwise favour podman.
+  for (const e of ['corral', 'podman'] as Engine[]) run(e, ['run', '-d', '--name', 'bridge-holder', 'busybox', 'sleep', '600']);
+  both('run --rm busybox true (bridges warm)', ['run', '--rm', 'busybox', 'true']);
+  for (const e of ['corral', 'podman'] as Engine[]) run(e, ['rm', '--force', '--time', '0', 'bridge-holder']);
+  both('run --rm --network none busybox true', ['run', '--rm', '--network', 'none', 'busybox', 'true']);
   both('ps -a (empty)', ['ps', '-a']);
 
   const lifecycle = (e: Engine) =>
