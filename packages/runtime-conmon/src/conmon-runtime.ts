@@ -177,6 +177,8 @@ export class ConmonRuntime implements OciRuntime {
         }
         meta.pid = msg.data;
         meta.conmonPid = readPidFile(paths.conmonPidFile);
+        // A restore comes back running; a create waits for start.
+        meta.status = req.restoreFrom ? 'running' : 'created';
         writeMeta(paths.meta, meta);
       } finally {
         launch.close();
@@ -195,6 +197,7 @@ export class ConmonRuntime implements OciRuntime {
   async start(id: string): Promise<void> {
     const meta = this.meta(id);
     await runRuntimeChecked(meta.runtime, 'start', id, ['start', id]);
+    this.recordStatus(meta, 'running');
   }
 
   async kill(id: string, signal: number, all = false): Promise<void> {
@@ -206,11 +209,13 @@ export class ConmonRuntime implements OciRuntime {
   async pause(id: string): Promise<void> {
     const meta = this.meta(id);
     await runRuntimeChecked(meta.runtime, 'pause', id, ['pause', id]);
+    this.recordStatus(meta, 'paused');
   }
 
   async resume(id: string): Promise<void> {
     const meta = this.meta(id);
     await runRuntimeChecked(meta.runtime, 'resume', id, ['resume', id]);
+    this.recordStatus(meta, 'running');
   }
 
   async delete(id: string, force: boolean): Promise<void> {
@@ -245,6 +250,9 @@ export class ConmonRuntime implements OciRuntime {
     if (exit) return this.stopped(paths, exit);
 
     const conmonPid = meta.conmonPid || readPidFile(paths.conmonPidFile);
+    // conmon alive and no exit file: the process is as this plugin last left it (conmon
+    // writes the exit file the moment it reaps the process), so runc need not be asked.
+    if (meta.status && isAlive(conmonPid)) return { status: meta.status, pid: meta.pid };
     const st = await this.runtimeState(meta, id);
     if (st === undefined || st.status === 'stopped') {
       if (isAlive(conmonPid)) {
@@ -382,6 +390,10 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   /** `runtime state`: undefined when the runtime does not know the container. */
+  private recordStatus(meta: ContainerMeta, status: NonNullable<ContainerMeta['status']>): void {
+    writeMeta(containerPaths(this.runDir, meta.id).meta, { ...meta, status });
+  }
+
   private async runtimeState(meta: ContainerMeta, id: string): Promise<{ status: 'created' | 'running' | 'paused' | 'stopped'; pid: number } | undefined> {
     const r = await runRuntime(meta.runtime, ['state', id]);
     if (r.exitCode !== 0) {

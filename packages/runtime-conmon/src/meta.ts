@@ -26,6 +26,12 @@ export interface ContainerMeta {
   capAdd: string[];
   capDrop: string[];
   createdAt: string;
+  /**
+   * What this plugin last made of the process (create, start, pause, resume). While
+   * conmon lives and has written no exit file, this is the answer to state(), without
+   * a `runtime state` call. Absent in metas of older versions: then runc is asked.
+   */
+  status?: 'created' | 'running' | 'paused';
 }
 
 export function writeMeta(path: string, meta: ContainerMeta): void {
