@@ -33,14 +33,15 @@ const EXTERNAL = ['fs-ext', 'node-unix-socket', '@napi-rs/xattr', SQLITE_ADDON];
 
 /**
  * Core's index re-exports everything, so one `import { InvalidArgumentError } from
- * '@corral/core'` in the argument parser would initialise all of core (tsyringe, pino,
- * OpenTelemetry) before `corral version` prints a line. In the CLI's front files (the
- * ones every command loads) value imports from '@corral/core' are rewritten to the core
- * modules that define them; type imports are erased anyway. A name this map cannot
- * place leaves its statement on the barrel: correct, only slower.
+ * '@corral/core'` in the argument parser would initialise all of core (tsyringe,
+ * OpenTelemetry, every container operation) before `corral version` prints a line. In
+ * every workspace source file value imports from '@corral/core' are rewritten to the
+ * core modules that define them (a command, a plugin, core's own barrel users), so a
+ * command initialises only the core modules it reaches; type imports are erased anyway.
+ * A name this map cannot place leaves its statement on the barrel: correct, only slower.
  */
 const coreSrc = join(root, 'packages/core/src');
-const frontFiles = /\/packages\/cli\/src\/[^/]+\.ts$/;
+const sourceFiles = /\/packages\/[^/]+\/src\/.+\.ts$/;
 
 function coreExportMap() {
   const map = new Map();
@@ -67,12 +68,25 @@ function coreExportMap() {
   return map;
 }
 
+/**
+ * createRequire(import.meta.url)('pkg') is how a source loads a bundled package
+ * synchronously on first use (the CLI's logger makes pino only when a message is
+ * logged): Node runs it as it is under the tests, and here it becomes a plain require()
+ * that esbuild bundles and initialises on that first call. Built-ins and addons stay
+ * runtime requires.
+ */
+function bundleCreateRequire(text) {
+  return text.replace(/\bcreateRequire\(import\.meta\.url\)\((['"])([^'"]+)\1\)/g, (call, q, id) =>
+    id.startsWith('node:') || EXTERNAL.includes(id) ? call : `require(${JSON.stringify(id)})`,
+  );
+}
+
 const coreBarrel = {
   name: 'core-barrel',
   setup(b) {
     const exports = coreExportMap();
-    b.onLoad({ filter: frontFiles }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
+    b.onLoad({ filter: sourceFiles }, (args) => {
+      const text = bundleCreateRequire(readFileSync(args.path, 'utf8'));
       const contents = text.replace(/^import\s*\{([^}]*)\}\s*from\s*'@corral\/core';/gm, (stmt, list) => {
         const byFile = new Map();
         for (const raw of list.split(',')) {

@@ -6,20 +6,18 @@ import type { ConfigOverrides } from '@corral/distro';
 /**
  * The CLI's engine, opened on first use. conmon's exit command re-enters this very
  * file with the same roots and config, so that a container exiting while no corral
- * process runs is still cleaned up. pino and the distribution (and through it every
- * plugin) load only here: `corral version` or `--help` never pay for them.
+ * process runs is still cleaned up. The distribution (and through it every plugin)
+ * loads only here: `corral version` or `--help` never pay for it; pino loads only when
+ * a message is logged (see logger.ts).
  */
 export function cliEngine(globals: ConfigOverrides & { logLevel?: string }): { open: () => Promise<Engine>; close: () => Promise<void> } {
   let opened: Promise<Engine> | undefined;
   return {
     open() {
       opened ??= (async () => {
-        // pino is CommonJS: its default export is the function in Node and in the bundle alike.
-        const [{ default: pino }, { loadConfig, openEngine }] = await Promise.all([import('pino'), import('@corral/distro')]);
+        const [{ lazyPino }, { loadConfig, openEngine }] = await Promise.all([import('./logger.js'), import('@corral/distro')]);
         const config = loadConfig(globals);
-        // Synchronous writes: a command is short, and an asynchronous destination would
-        // flush (and fsync stderr) at every exit.
-        const logger = pino({ level: globals.logLevel ?? process.env.CORRAL_LOG_LEVEL ?? 'warn' }, pino.destination({ dest: 2, sync: true }));
+        const logger = lazyPino(globals.logLevel ?? process.env.CORRAL_LOG_LEVEL ?? 'warn');
         return openEngine({ config, logger, exitCommand: exitCommand(config.root, config.runRoot, globals.configFile) });
       })();
       return opened;

@@ -32,8 +32,8 @@
  * detects and logs that (lostBytes).
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { flockSync } from 'fs-ext';
 import { InvalidArgumentError, StateStoreError, ErrorCode, type CorralEvent, type EventBackend, type EventReadOptions, type Logger } from '@corral/core';
 import { eventMatcher } from '@corral/core/events/filter';
 import { nowNano } from '@corral/core/events/time';
@@ -42,6 +42,14 @@ import { decodeHeader, encodeHeader } from './header.js';
 import { linePrefilter } from './line-prefilter.js';
 import { LogCursor } from './log-cursor.js';
 import { ChangeWaiter } from './change-waiter.js';
+
+// fs-ext is loaded on first use: a command that writes or reads no event never pays
+// for the addon's dlopen.
+let fsExt: typeof import('fs-ext') | undefined;
+function flockSync(fd: number, flags: 'ex' | 'sh' | 'un'): void {
+  fsExt ??= createRequire(import.meta.url)('fs-ext') as typeof import('fs-ext');
+  fsExt.flockSync(fd, flags);
+}
 
 export const DEFAULT_MAX_SIZE = 1024 * 1024;
 

@@ -1,10 +1,13 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorralError, ErrorCode, type LockManager, type Locker, type Logger } from '@corral/core';
 import { tryLockExclusive, tryLockShared, unlockFile } from './flock.js';
 import { checkLockName } from './names.js';
+
+// Monotonic milliseconds. Not performance.now(): that global loads node:perf_hooks (~1 ms
+// of every CLI start).
+const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 export interface FileLockManagerOptions {
   /** Where the lock files live; created when missing. One `<name>.lock` per name. */
@@ -38,7 +41,7 @@ interface Entry {
   queue: Waiter[];
   /** The descriptor holding flock(LOCK_EX) on the lock file; undefined when not held. */
   fd: number | undefined;
-  /** When (performance.now()) this process last took the file lock; held without a break since then. */
+  /** When (monotonicMs()) this process last took the file lock; held without a break since then. */
   sliceStart: number;
   /** When this process last let go of the file lock. */
   releasedAt: number;
@@ -167,7 +170,7 @@ export class FileLockManager implements LockManager {
       this.#passTurnOrForget(entry, locker.name);
       return;
     }
-    const now = performance.now();
+    const now = monotonicMs();
     if (entry.queue.length > 0 && now - entry.sliceStart >= FAIR_SLICE_MS) {
       if (this.#othersWaiting(locker.name)) {
         this.#closeFile(entry);
@@ -207,7 +210,7 @@ export class FileLockManager implements LockManager {
   }
 
   async #takeFile(entry: Entry, name: string): Promise<void> {
-    const start = performance.now();
+    const start = monotonicMs();
     if (start - entry.releasedAt < RELOCK_MS && start - entry.sliceStart >= FAIR_SLICE_MS && this.#othersWaiting(name)) {
       // Re-locking at once after a long hold, while others wait: step back first.
       entry.yieldUntil = start + COURTESY_MS;
@@ -232,7 +235,7 @@ export class FileLockManager implements LockManager {
           if (fstatSync(fd).nlink > 0) {
             const wasRecent = start - entry.releasedAt < RELOCK_MS;
             entry.fd = fd;
-            if (!wasRecent || attempt > 0 || waitFd !== undefined) entry.sliceStart = performance.now();
+            if (!wasRecent || attempt > 0 || waitFd !== undefined) entry.sliceStart = monotonicMs();
             entry.yieldUntil = 0;
             return;
           }
@@ -269,7 +272,7 @@ export class FileLockManager implements LockManager {
     // Closing the last descriptor of the open file description drops the flock.
     closeSync(entry.fd);
     entry.fd = undefined;
-    entry.releasedAt = performance.now();
+    entry.releasedAt = monotonicMs();
   }
 
   /**

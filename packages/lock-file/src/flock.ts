@@ -7,7 +7,9 @@ interface FsExt {
 // fs-ext is CommonJS without types. Only the non-blocking calls are used: a blocking
 // flock would occupy a libuv threadpool thread until granted, and a pending one keeps
 // process.exit() from returning (libuv joins its threads at exit).
-const fsExt = createRequire(import.meta.url)('fs-ext') as FsExt;
+// Loaded on first use: a command that takes no lock does not dlopen the addon.
+let fsExtModule: FsExt | undefined;
+const fsExt = (): FsExt => (fsExtModule ??= createRequire(import.meta.url)('fs-ext') as FsExt);
 
 const isContended = (err: unknown): boolean => {
   const code = (err as NodeJS.ErrnoException).code;
@@ -25,13 +27,13 @@ export function tryLockShared(fd: number): boolean {
 }
 
 export function unlockFile(fd: number): void {
-  fsExt.flockSync(fd, 'un');
+  fsExt().flockSync(fd, 'un');
 }
 
 function tryLock(fd: number, flags: 'exnb' | 'shnb'): boolean {
   for (;;) {
     try {
-      fsExt.flockSync(fd, flags);
+      fsExt().flockSync(fd, flags);
       return true;
     } catch (err) {
       if (isContended(err)) return false;

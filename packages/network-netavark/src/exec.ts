@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { lazyBuiltin } from '@corral/core/lazy-builtin';
+
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 export interface ExecResult {
   exitCode: number;
@@ -13,7 +15,7 @@ export interface ExecResult {
  */
 export function run(file: string, args: readonly string[], input?: string): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = childProcess().spawn(file, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));

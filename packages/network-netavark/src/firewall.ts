@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '@corral/core/crypto';
 import { run } from './exec.js';
 
 /**

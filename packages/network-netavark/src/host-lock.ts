@@ -10,7 +10,9 @@ interface FsExt {
 // fs-ext is CommonJS without types. Only the non-blocking call is used: a blocking flock
 // sits on a libuv threadpool thread, and twenty waiters would starve the file I/O the
 // holder needs to finish.
-const fsExt = createRequire(import.meta.url)('fs-ext') as FsExt;
+// Loaded on first use: a command that takes no lock does not dlopen the addon.
+let fsExtModule: FsExt | undefined;
+const fsExt = (): FsExt => (fsExtModule ??= createRequire(import.meta.url)('fs-ext') as FsExt);
 
 /**
  * Serializes netavark runs on one config directory, across processes (flock on a file)
@@ -36,7 +38,7 @@ export class HostLock {
       try {
         return await fn();
       } finally {
-        fsExt.flockSync(fd, 'un');
+        fsExt().flockSync(fd, 'un');
         closeSync(fd);
       }
     } finally {
@@ -49,7 +51,7 @@ export class HostLock {
     const deadline = Date.now() + this.timeoutMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       try {
-        fsExt.flockSync(fd, 'exnb');
+        fsExt().flockSync(fd, 'exnb');
         return fd;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;

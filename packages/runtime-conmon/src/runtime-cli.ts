@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process';
+import { lazyBuiltin } from '@corral/core/lazy-builtin';
 import { RuntimeError } from '@corral/core';
 import type { ResolvedRuntime } from './runtimes.js';
+
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 export interface CliResult {
   stdout: string;
@@ -15,7 +17,7 @@ export interface CliResult {
  */
 export function runRuntime(rt: Pick<ResolvedRuntime, 'path' | 'globalArgs'>, args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(rt.path, [...rt.globalArgs, ...args], { encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    const child = childProcess().execFile(rt.path, [...rt.globalArgs, ...args], { encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const { code, signal } = (err ?? {}) as { code?: unknown; signal?: string | null };
       if (err && typeof code !== 'number' && !signal) {
         // Not an exit status: the program could not be started at all (ENOENT, EACCES).

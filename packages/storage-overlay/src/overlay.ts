@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { RuntimeError } from '@corral/core';
-import { execFileSync } from 'node:child_process';
+import { lazyBuiltin } from '@corral/core/lazy-builtin';
+
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /**
  * mount(8)/umount(8), synchronously. node's own child_process, not execa: these run on
@@ -9,7 +11,7 @@ import { execFileSync } from 'node:child_process';
  */
 function run(file: string, args: string[], cwd?: string): void {
   try {
-    execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    childProcess().execFileSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const e = err as { stderr?: unknown };
     if (typeof e.stderr === 'string') e.stderr = e.stderr.replace(/\r?\n$/, '');

@@ -1,5 +1,5 @@
-import { randomBytes, createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { randomBytes, createHash } from '@corral/core/crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream';
@@ -64,7 +64,8 @@ export class OverlayStorage {
 
   async open(): Promise<void> {
     if (this.metadata) return;
-    for (const dir of [this.blobsDir, join(this.layersDir, 'l'), this.containersDir, this.tmpDir]) await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Synchronous: these exist on every open but the first, and each is one syscall.
+    for (const dir of [this.blobsDir, join(this.layersDir, 'l'), this.containersDir, this.tmpDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Leftovers of processes that died mid-import: nothing half-imported survives.
     for (const entry of await readdir(this.tmpDir)) {
       const pid = Number.parseInt(entry, 10);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../crypto.js';
 import { ContainerStateError, CorralError, ErrorCode, InvalidArgumentError, NotFoundError, hasCode } from '../errors.js';
 import type { ExecConfig, ExecSession } from '../types/exec.js';
 import { ExitCodes } from '../types/exec.js';

@@ -1,9 +1,8 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../crypto.js';
 import { trace, type Tracer } from '@opentelemetry/api';
-import { pino } from 'pino';
 import { Kernel } from '../kernel/kernel.js';
 import type { Plugin } from '../kernel/plugin.js';
 import type { Token } from '../contracts/token.js';
@@ -65,7 +64,9 @@ export class Engine implements ContainerDirectory {
   static async create(options: EngineOptions): Promise<Engine> {
     const root = options.root ?? '/var/lib/corral';
     const runRoot = options.runRoot ?? '/run/corral';
-    const logger = options.logger ?? pino({ level: process.env.CORRAL_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+    // pino is loaded only when the caller brings no logger: the CLI brings one that
+    // makes pino on its first message, which most commands never log.
+    const logger = options.logger ?? (await defaultLogger());
     const enginePlugin: Plugin = { id: 'engine', provides: [], requires: REQUIRED, register() {} };
     const kernel = await Kernel.assemble({
       plugins: [...options.plugins, enginePlugin],
@@ -325,4 +326,10 @@ export class Engine implements ContainerDirectory {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   return Engine.create(options);
+}
+
+async function defaultLogger(): Promise<Logger> {
+  const { pino } = await import('pino');
+  const logger: Logger = pino({ level: process.env.CORRAL_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  return logger;
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from '../crypto.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** podman's and Docker's rule for container names. */

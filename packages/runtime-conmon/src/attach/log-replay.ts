@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { lazyBuiltin } from '@corral/core/lazy-builtin';
 import type { AttachStreams } from '@corral/core';
+
+const readline = lazyBuiltin<typeof import('node:readline')>('node:readline');
 
 /**
  * Writes a k8s-file log ("<time> <stdout|stderr> <F|P> <text>") to the streams: P
@@ -17,7 +19,7 @@ export async function replayLog(path: string, streams: AttachStreams): Promise<v
   } catch {
     return; // No log yet.
   }
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const lines = readline().createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     const m = /^\S+ (stdout|stderr) ([FP]) ?(.*)$/.exec(line);
     if (!m) continue;

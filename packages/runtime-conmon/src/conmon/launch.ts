@@ -1,6 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { lazyBuiltin } from '@corral/core/lazy-builtin';
 import type { Readable, Writable } from 'node:stream';
 import { RuntimeError } from '@corral/core';
+
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /** One message conmon writes on its sync or attach pipe: `{"data": N, "message": "..."}`. */
 export interface SyncMessage {
@@ -111,7 +114,7 @@ export class ConmonLaunch {
     if (opts.attachPipe) env._OCI_ATTACHPIPE = String(ATTACH_FD);
     if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
     if (process.env.HOME) env.HOME = process.env.HOME;
-    this.child = spawn(opts.conmonPath, opts.args, {
+    this.child = childProcess().spawn(opts.conmonPath, opts.args, {
       cwd: opts.cwd,
       env,
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', opts.attachPipe ? 'pipe' : 'ignore'],
