@@ -33,14 +33,16 @@ const EXTERNAL = ['fs-ext', 'node-unix-socket', '@napi-rs/xattr', SQLITE_ADDON];
 
 /**
  * Core's index re-exports everything, so one `import { InvalidArgumentError } from
- * '@corral/core'` in the argument parser would initialise all of core (tsyringe,
- * OpenTelemetry, every container operation) before `corral version` prints a line. In
- * every workspace source file value imports from '@corral/core' are rewritten to the
- * core modules that define them (a command, a plugin, core's own barrel users), so a
- * command initialises only the core modules it reaches; type imports are erased anyway.
- * A name this map cannot place leaves its statement on the barrel: correct, only slower.
+ * '@corral/core'` in the argument parser would initialise all of core (tsyringe, pino,
+ * OpenTelemetry) before `corral version` prints a line. In the CLI's front files (the
+ * ones every command loads) value imports from '@corral/core' are rewritten to the core
+ * modules that define them; type imports are erased anyway. A name this map cannot
+ * place leaves its statement on the barrel: correct, only slower. (Rewriting every
+ * source file this way was measured too: no gain on `ps`, whose engine start loads most
+ * of core anyway.)
  */
 const coreSrc = join(root, 'packages/core/src');
+const frontFiles = /\/packages\/cli\/src\/[^/]+\.ts$/;
 const sourceFiles = /\/packages\/[^/]+\/src\/.+\.ts$/;
 
 function coreExportMap() {
@@ -87,6 +89,7 @@ const coreBarrel = {
     const exports = coreExportMap();
     b.onLoad({ filter: sourceFiles }, (args) => {
       const text = bundleCreateRequire(readFileSync(args.path, 'utf8'));
+      if (!frontFiles.test(args.path)) return { contents: text, loader: 'ts' };
       const contents = text.replace(/^import\s*\{([^}]*)\}\s*from\s*'@corral\/core';/gm, (stmt, list) => {
         const byFile = new Map();
         for (const raw of list.split(',')) {
