@@ -87,4 +87,14 @@ describe('image commands', () => {
     expect((await box.run(['version'])).stdout).toMatch(/^Client: +Corral Engine\nVersion: +\d/);
     expect((await box.run(['info'])).stdout).toMatch(/containerStore:\n +number: \d+/);
   });
+
+  it('--log-level: JSON lines on stderr with each plugin named, nothing at the default level', async () => {
+    const quiet = await box.run(['ps', '-a']);
+    expect(quiet.stderr).toBe('');
+    const loud = await box.run(['--log-level', 'debug', 'ps', '-a']);
+    const lines = loud.stderr.trim().split('\n').map((l) => JSON.parse(l) as { level: number; plugin?: string; msg: string });
+    expect(lines.filter((l) => l.msg === 'plugin started').map((l) => l.plugin)).toEqual(expect.arrayContaining(['state-sqlite', 'lock-file', 'runtime-conmon']));
+    expect(lines.every((l) => l.level >= 20)).toBe(true);
+    expect((await box.run(['--log-level', 'loud', 'ps'])).code).toBe(125);
+  });
 });
