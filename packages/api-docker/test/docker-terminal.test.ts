@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { TmuxSession } from '@corral/testkit/tmux';
 import { ServiceBox } from './harness.js';
 
 /**
@@ -8,19 +8,8 @@ import { ServiceBox } from './harness.js';
  * client's --detach-keys) end the client and leave the container running.
  */
 let box: ServiceBox;
-const session = `corral-api-tty-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const term = new TmuxSession(`corral-api-tty-${process.pid}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function screenShows(text: string): Promise<string> {
-  let screen = '';
-  for (let i = 0; i < 100; i++) {
-    screen = tmux('capture-pane', '-t', session, '-p');
-    if (screen.includes(text)) return screen;
-    await sleep(100);
-  }
-  throw new Error(`the terminal never showed ${JSON.stringify(text)}:\n${screen}`);
-}
 
 async function state(name: string): Promise<string> {
   return (await box.docker(['inspect', '--format', '{{.State.Status}}', name])).stdout.trim();
@@ -30,38 +19,34 @@ beforeAll(async () => {
   box = await ServiceBox.create();
 });
 afterAll(async () => {
-  try {
-    tmux('kill-session', '-t', session);
-  } catch {
-    // already gone
-  }
+  term.kill();
   await box?.dispose();
 });
 
 describe('docker in a terminal', () => {
   it('detach keys leave the container running; attach picks it up again', async () => {
     const env = `DOCKER_HOST=unix://${box.socket} DOCKER_CONFIG=${box.dir}/docker-config`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `${env} docker run -it --name tty busybox sh; echo EXIT=$?; sleep 60`);
-    await screenShows('/ #');
-    tmux('send-keys', '-t', session, 'echo in-$((6*7))', 'Enter');
-    await screenShows('in-42');
-    tmux('send-keys', '-t', session, 'C-p', 'C-q');
-    await screenShows('EXIT=0');
+    term.start(`${env} docker run -it --name tty busybox sh; echo EXIT=$?; sleep 60`);
+    await term.shows('/ #');
+    term.keys('echo in-$((6*7))', 'Enter');
+    await term.shows('in-42');
+    term.keys('C-p', 'C-q');
+    await term.shows('EXIT=0');
     expect(await state('tty')).toBe('running');
 
-    tmux('respawn-pane', '-k', '-t', session, `${env} docker attach --detach-keys ctrl-x,x tty; echo EXIT=$?; sleep 60`);
+    term.respawn(`${env} docker attach --detach-keys ctrl-x,x tty; echo EXIT=$?; sleep 60`);
     await sleep(500);
-    tmux('send-keys', '-t', session, 'echo again-$((6*8))', 'Enter');
-    await screenShows('again-48');
+    term.keys('echo again-$((6*8))', 'Enter');
+    await term.shows('again-48');
     // Keys of the client's own choosing: the docker CLI spots them itself (and says so).
-    tmux('send-keys', '-t', session, 'C-x', 'x');
-    await screenShows('read escape sequence');
+    term.keys('C-x', 'x');
+    await term.shows('read escape sequence');
     expect(await state('tty')).toBe('running');
 
-    tmux('respawn-pane', '-k', '-t', session, `${env} docker attach tty; echo EXIT=$?; sleep 60`);
+    term.respawn(`${env} docker attach tty; echo EXIT=$?; sleep 60`);
     await sleep(500);
-    tmux('send-keys', '-t', session, 'exit 5', 'Enter');
-    await screenShows('EXIT=5');
+    term.keys('exit 5', 'Enter');
+    await term.shows('EXIT=5');
     expect(await state('tty')).toBe('exited');
   });
 
