@@ -203,7 +203,15 @@ export class ConmonRuntime implements OciRuntime {
   async kill(id: string, signal: number, all = false): Promise<void> {
     const n = parseSignal(signal);
     const meta = this.meta(id);
-    await runRuntimeChecked(meta.runtime, 'kill', id, ['kill', ...(all ? ['--all'] : []), id, String(n)]);
+    try {
+      await runRuntimeChecked(meta.runtime, 'kill', id, ['kill', ...(all ? ['--all'] : []), id, String(n)]);
+    } catch (err) {
+      // The process died between the caller's look and the signal, and conmon has not
+      // written the exit file yet: nothing is left to signal, which is what was wanted.
+      // (Once the exit is recorded, a kill is the caller's mistake and stays an error.)
+      if (this.diedUnrecorded(meta)) return;
+      throw err;
+    }
   }
 
   async pause(id: string): Promise<void> {
@@ -250,9 +258,10 @@ export class ConmonRuntime implements OciRuntime {
     if (exit) return this.stopped(paths, exit);
 
     const conmonPid = meta.conmonPid || readPidFile(paths.conmonPidFile);
-    // conmon alive and no exit file: the process is as this plugin last left it (conmon
-    // writes the exit file the moment it reaps the process), so runc need not be asked.
-    if (meta.status && isAlive(conmonPid)) return { status: meta.status, pid: meta.pid };
+    // conmon and the process alive, no exit file: the process is as this plugin last
+    // left it, so runc need not be asked. A process just dead goes the long way, which
+    // waits for conmon's exit file.
+    if (meta.status && isAlive(conmonPid) && isAlive(meta.pid)) return { status: meta.status, pid: meta.pid };
     const st = await this.runtimeState(meta, id);
     if (st === undefined || st.status === 'stopped') {
       if (isAlive(conmonPid)) {
@@ -390,6 +399,11 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   /** `runtime state`: undefined when the runtime does not know the container. */
+  /** The container's process is dead but conmon has written no exit file for it yet. */
+  private diedUnrecorded(meta: ContainerMeta): boolean {
+    return !isAlive(meta.pid) && !existsSync(containerPaths(this.runDir, meta.id).exitFile);
+  }
+
   private recordStatus(meta: ContainerMeta, status: NonNullable<ContainerMeta['status']>): void {
     writeMeta(containerPaths(this.runDir, meta.id).meta, { ...meta, status });
   }

@@ -50,4 +50,32 @@ describe('state of a monitored container', () => {
       await h.cleanup();
     }
   });
+
+  it('a process dead before conmon recorded it: kill is no error, state waits for the exit file', async () => {
+    const h = realHarness(image.rootfs, { config: { runtimes: { logged: { path: wrapper } } } }, 'logged');
+    const req = h.makeRequest({ command: ['sleep', '1000'] });
+    let conmon = 0;
+    try {
+      const created = await h.runtime.create(req);
+      conmon = created.conmonPid;
+      const id = req.config.id;
+      await h.runtime.start(id);
+      // conmon held still, so the dead process stays unreaped and unrecorded.
+      process.kill(conmon, 'SIGSTOP');
+      process.kill(created.pid, 'SIGKILL');
+      while (!readFileSync(`/proc/${created.pid}/stat`, 'utf8').includes(') Z')) await new Promise((r) => setTimeout(r, 5));
+      await expect(h.runtime.kill(id, 15)).resolves.toBeUndefined();
+      const state = h.runtime.state(id);
+      setTimeout(() => process.kill(conmon, 'SIGCONT'), 300);
+      expect(await state).toMatchObject({ status: 'stopped', exitCode: 137 });
+    } finally {
+      try {
+        if (conmon) process.kill(conmon, 'SIGCONT');
+      } catch {
+        // conmon has exited already
+      }
+      await h.runtime.delete(req.config.id, true);
+      await h.cleanup();
+    }
+  });
 });
