@@ -103,6 +103,36 @@ describe('stop', () => {
     await stopping;
     expect((await other.sync()).status).toBe(S.Exited);
   });
+
+  it('a process that dies just as the SIGKILL goes out is stopped, not an error', async () => {
+    const ctr = await create(t, { command: ['ignore-term'] });
+    await ctr.start();
+    const kill = t.runtime.kill.bind(t.runtime);
+    t.runtime.kill = async (id, signal, all) => {
+      // The timeout's SIGKILL finds the process already gone (and refuses, as runc does).
+      if (signal === 9) t.runtime.exitProcess(id, 137);
+      return kill(id, signal, all);
+    };
+    await ctr.stop(1);
+    expect((await ctr.sync())).toMatchObject({ status: S.Exited, exitCode: 137 });
+  });
+});
+
+describe('generated names', () => {
+  it('a generated name taken by a concurrent create is replaced, not an error', async () => {
+    const add = t.store.containers.add.bind(t.store.containers);
+    let taken = '';
+    t.store.containers.add = async (config, state) => {
+      if (!taken) {
+        taken = config.name;
+        await create(t, { name: taken });
+      }
+      return add(config, state);
+    };
+    const ctr = await create(t);
+    expect(ctr.config.name).not.toBe(taken);
+    expect((await t.engine.list()).map((r) => r.config.name).sort()).toEqual([ctr.config.name, taken].sort());
+  });
 });
 
 describe('restart policies', () => {

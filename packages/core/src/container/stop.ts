@@ -69,7 +69,14 @@ async function waitOrKill(h: ContainerHandle, scope: OperationScope, timeoutMs: 
   h.logger.info({ timeoutMs }, 'container did not stop in time, sending SIGKILL');
   await withLock(h, scope, async () => {
     await syncState(h);
-    if (isActive(h.state.status)) await rt.kill(id, SIGKILL);
+    if (!isActive(h.state.status)) return;
+    try {
+      await rt.kill(id, SIGKILL);
+    } catch (err) {
+      // It may have died between the sync and the signal: only a live one is an error.
+      await syncState(h);
+      if (isActive(h.state.status)) throw err;
+    }
   });
   if ((await rt.waitExit(id, { timeoutMs: KILL_GRACE_MS })) === 'timeout') {
     throw new RuntimeError(`container ${h.config.name} did not exit ${KILL_GRACE_MS / 1000}s after SIGKILL`);

@@ -133,18 +133,28 @@ export class Engine implements ContainerDirectory {
     const image = await sv.images.resolve(options.image);
     const dependencies: string[] = [];
     for (const dep of options.dependencies ?? []) dependencies.push(await this.lookupId(dep));
-    const name = options.name ?? (await this.freeName());
+    let name = options.name ?? (await this.freeName());
     validateName(name);
     const id = newContainerId();
-    const config = buildConfig(id, name, options, image, dependencies, this.defaults);
+    let config = buildConfig(id, name, options, image, dependencies, this.defaults);
 
     await sv.rootfs.create(id, image.id);
     const state = initialState(S.Configured);
-    try {
-      await sv.store.containers.add(config, state);
-    } catch (err) {
-      await sv.rootfs.remove(id).catch((e) => sv.logger.warn({ err: e }, 'rollback of the root filesystem failed'));
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sv.store.containers.add(config, state);
+        break;
+      } catch (err) {
+        // A generated name taken by a concurrent create since freeName() looked: the
+        // store's insert is the atomic check, so pick another and try again.
+        if (options.name === undefined && hasCode(err, ErrorCode.CtrExists) && attempt < 10) {
+          name = await this.freeName();
+          config = buildConfig(id, name, options, image, dependencies, this.defaults);
+          continue;
+        }
+        await sv.rootfs.remove(id).catch((e) => sv.logger.warn({ err: e }, 'rollback of the root filesystem failed'));
+        throw err;
+      }
     }
     await emitContainerEvent(sv, config, 'create');
     return new Container(config, state, sv, this);
