@@ -29,7 +29,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = process.argv.indexOf('--outdir');
 const outdir = flag > 0 && process.argv[flag + 1] ? resolve(process.argv[flag + 1]) : join(root, 'packages/cli/dist');
 const SQLITE_ADDON = 'better-sqlite3/build/Release/better_sqlite3.node';
-const EXTERNAL = ['fs-ext', 'node-unix-socket', '@napi-rs/xattr', SQLITE_ADDON];
+// node-unix-socket's JavaScript is bundled (see unixSocketAddon); its prebuilt addon
+// packages (node-unix-socket-linux-x64-gnu, ...) stay outside.
+const EXTERNAL = ['fs-ext', 'node-unix-socket-*', '@napi-rs/xattr', SQLITE_ADDON];
 
 /**
  * Core's index re-exports everything, so one `import { InvalidArgumentError } from
@@ -117,7 +119,9 @@ const coreBarrel = {
 const externalImports = {
   name: 'external-imports',
   setup(b) {
-    const externals = new RegExp(`^(node:.*|${EXTERNAL.map((e) => e.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    // An EXTERNAL entry may end in * (esbuild's wildcard): here it matches anything.
+    const pattern = EXTERNAL.map((e) => e.replace(/[/.]/g, '\\$&').replace(/\*/g, '.*')).join('|');
+    const externals = new RegExp(`^(node:.*|${pattern})$`);
     b.onResolve({ filter: externals }, (args) =>
       args.kind === 'dynamic-import' ? { path: args.path, namespace: 'external-import' } : { path: args.path, external: true },
     );
@@ -146,6 +150,25 @@ const sqliteAddon = {
   },
 };
 
+/**
+ * node-unix-socket picks its prebuilt addon by asking whether libc is musl, through
+ * process.report.getReport(): a full diagnostic report, ~6 ms of every exec and
+ * attach. Its own fallback (is /usr/bin/ldd musl's?) answers the same here at once.
+ * The package's local `../*.node` probes stay as they are, outside the bundle.
+ */
+const unixSocketAddon = {
+  name: 'unix-socket-addon',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /[\\/]node_modules[\\/]node-unix-socket[\\/]js[\\/]addon\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const probe = "if (!process.report || typeof process.report.getReport !== 'function') {";
+      if (!text.includes(probe)) throw new Error(`build-cli: ${args.path} no longer probes libc with process.report`);
+      return { contents: text.replace(probe, 'if (true) {'), loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [join(root, 'packages/cli/src/bin.ts')],
   bundle: true,
@@ -160,7 +183,7 @@ const result = await build({
   external: EXTERNAL,
   // The launcher's URL: the exit command re-runs it, and createRequire() resolves from it.
   define: { 'import.meta.url': '__corralEntryUrl' },
-  plugins: [coreBarrel, externalImports, sqliteAddon],
+  plugins: [coreBarrel, externalImports, sqliteAddon, unixSocketAddon],
   logLevel: 'warning',
 });
 // Pure ASCII (esbuild leaves a non-ASCII character in a regular expression as it is):

@@ -13,7 +13,8 @@ const MAX_SOCKET_PATH = 107;
  */
 export async function connectAttachSocket(path: string, what: string): Promise<SeqpacketSocket> {
   // Loaded on first use: the native addon is not needed by processes that never attach.
-  const { SeqpacketSocket } = await import('node-unix-socket');
+  // The seqpacket module alone: the package index also loads worker_threads and dgram.
+  const { SeqpacketSocket } = await import('node-unix-socket/js/seqpacket.js');
   return new Promise((resolve, reject) => {
     let dirFd: number | undefined;
     let target = path;
