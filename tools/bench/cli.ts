@@ -75,15 +75,14 @@ async function main(): Promise<void> {
     const t = (e: Engine) => median(Array.from({ length: n }, () => timed(() => run(e, argv))));
     row(what, t('corral'), t('podman'));
   };
+  both('ps -a (empty)', ['ps', '-a']);
+  own.push({ what: 'ps -a (empty)', corral: rows.at(-1)!.corral, floor: nodeFloor });
   // Both bridges held up by a sleeping container, so neither run builds or removes its
   // bridge (netavark does both when the last container leaves, ~170 ms each way here);
   // a podman bridge leaked by an earlier run would otherwise favour podman.
   for (const e of ['corral', 'podman'] as Engine[]) run(e, ['run', '-d', '--name', 'bridge-holder', 'busybox', 'sleep', '600']);
   both('run --rm busybox true (bridges warm)', ['run', '--rm', 'busybox', 'true']);
-  for (const e of ['corral', 'podman'] as Engine[]) run(e, ['rm', '--force', '--time', '0', 'bridge-holder']);
   both('run --rm --network none busybox true', ['run', '--rm', '--network', 'none', 'busybox', 'true']);
-  both('ps -a (empty)', ['ps', '-a']);
-  own.push({ what: 'ps -a (empty)', corral: rows.at(-1)!.corral, floor: nodeFloor });
 
   const lifecycle = (e: Engine) =>
     timed(() => {
@@ -94,7 +93,8 @@ async function main(): Promise<void> {
         run(e, ['rm', id]);
       }
     });
-  row('create/start/wait/rm x30', lifecycle('corral'), lifecycle('podman'));
+  row('create/start/wait/rm x30 (bridges warm)', lifecycle('corral'), lifecycle('podman'));
+  for (const e of ['corral', 'podman'] as Engine[]) run(e, ['rm', '--force', '--time', '0', 'bridge-holder']);
 
   const parallel = async (e: Engine) => {
     const t = await timedAsync(async () => {
