@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Engine, type Logger, type NetworkBackend, type NetworkSetupRequest } from '@corral/core';
+import { InvalidArgumentError, type Engine, type Logger, type NetworkBackend, type NetworkSetupRequest } from '@corral/core';
 
 /**
  * Holds the default network's bridge up while the service runs, as dockerd holds
@@ -79,7 +79,7 @@ export function lastHostAddress(cidr: string): string {
   const octets = address.split('.').map(Number);
   const prefix = Number(bits);
   if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255) || !Number.isInteger(prefix) || prefix < 1 || prefix > 30) {
-    throw new Error(`not an IPv4 subnet with room for hosts: ${cidr}`);
+    throw new InvalidArgumentError(`not an IPv4 subnet with room for hosts: ${cidr}`, { details: { subnet: cidr } });
   }
   const base = octets.reduce((n, o) => n * 256 + o, 0);
   const size = 2 ** (32 - prefix);

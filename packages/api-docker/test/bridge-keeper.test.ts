@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ErrorCode } from '@corral/core';
 import { lastHostAddress } from '../src/bridge-keeper.js';
 import { ServiceBox } from './harness.js';
 
@@ -13,7 +14,7 @@ describe('lastHostAddress', () => {
 
   it('refuses what is not an IPv4 subnet with host room', () => {
     for (const bad of ['10.90.0.0', '10.90.0.0/31', '10.90.0/24', '300.1.1.1/24', 'fd00::/64']) {
-      expect(() => lastHostAddress(bad), bad).toThrow(/not an IPv4 subnet/);
+      expect(() => lastHostAddress(bad), bad).toThrow(expect.objectContaining({ code: ErrorCode.InvalidArg, message: expect.stringMatching(/not an IPv4 subnet/) }));
     }
   });
 });

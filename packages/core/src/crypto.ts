@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Hash } from 'node:crypto';
+import { InvalidArgumentError } from './errors.js';
 import { lazyBuiltin } from './lazy-builtin.js';
 
 // node:crypto initialises some thirty internal modules when first required (3-4 ms of a
@@ -23,7 +24,7 @@ export function randomBytes(size: number): Buffer {
 
 /** A uniform integer in [0, max), 0 < max <= 2^32, without modulo bias. */
 export function randomInt(max: number): number {
-  if (!Number.isInteger(max) || max <= 0 || max > 2 ** 32) throw new RangeError(`randomInt: max must be an integer in (0, 2^32], got ${max}`);
+  if (!Number.isInteger(max) || max <= 0 || max > 2 ** 32) throw new InvalidArgumentError(`randomInt: max must be an integer in (0, 2^32], got ${max}`);
   const limit = 2 ** 32 - (2 ** 32 % max);
   for (;;) {
     const n = randomBytes(4).readUInt32BE(0);
