@@ -2,12 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBackend, Kernel, type Logger } from '@corral/core';
+import { EventBackend, Kernel, silentLogger as logger } from '@corral/core';
 import { makeEvent } from '@corral/testkit/suites/event-backend';
 import { createEventsFilePlugin } from '../src/index.js';
 
-const noop = (): void => {};
-const logger: Logger = { child: () => logger, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 describe('events-file plugin', () => {
   let dir: string;

@@ -2,17 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Kernel, LockManager, type Logger } from '@corral/core';
+import { Kernel, LockManager, silentLogger as silent } from '@corral/core';
 import { createLockFilePlugin, lockFilePlugin } from '../src/index.js';
-
-const silent: Logger = {
-  child: () => silent,
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
 
 let dir: string;
 beforeEach(async () => {

@@ -8,6 +8,7 @@ import {
   parseSignal,
   type AttachEnd,
   type AttachOptions,
+  silentLogger,
   type AttachStreams,
   type ExecConfig,
   type ExecStarted,
@@ -32,7 +33,6 @@ import { readExitFile, waitForFile, type ExitRecord } from './conmon/exit-file.j
 import { ConmonLaunch, withDeadline } from './conmon/launch.js';
 import { ExecRunner } from './exec/exec-runner.js';
 import { readMeta, readMetaOrUndefined, writeMeta, type ContainerMeta } from './meta.js';
-import { noopLogger } from './noop-logger.js';
 import { containerPaths, type ContainerPaths } from './paths.js';
 import { findOurProcesses, isAlive, isOurProcess, killAndWait, readPidFile } from './proc.js';
 import { isNotExist, runRuntime, runRuntimeChecked, runtimeMessage } from './runtime-cli.js';
@@ -77,7 +77,7 @@ export class ConmonRuntime implements OciRuntime {
   constructor(private readonly opts: ConmonRuntimeOptions) {
     this.runDir = opts.runDir;
     this.config = opts.config ?? {};
-    this.logger = opts.logger ?? noopLogger;
+    this.logger = opts.logger ?? silentLogger;
     this.registry = new RuntimeRegistry(this.config, (name) => join(this.runDir, 'runtimes', name));
     this.execs = new ExecRunner(this.runDir, () => this.host().lastCap, this.logger);
   }

@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, Kernel, OciRuntime } from '@corral/core';
+import { ErrorCode, Kernel, OciRuntime, silentLogger } from '@corral/core';
 import { containerPaths, conmonRuntimePlugin, createConmonRuntimePlugin, type CreateStep } from '../src/index.js';
 import { makeRootfs, realHarness, until, type RealHarness } from './helpers.js';
 import { findOurProcesses } from '../src/proc.js';
-import { noopLogger } from '../src/noop-logger.js';
 
 const run = promisify(execFile);
 const image = makeRootfs();
@@ -148,7 +147,7 @@ describe('runtime-conmon: crashes, the exit command, runtimes', () => {
         plugins: [createConmonRuntimePlugin()],
         root: join(root, 'lib'),
         runRoot: join(root, 'run'),
-        logger: noopLogger,
+        logger: silentLogger,
         config: { 'runtime-conmon': { logSizeMax: 1024 } },
       });
       const rt = kernel.get(OciRuntime) as ConmonRuntime;

@@ -2,18 +2,9 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ContainerStatus, Kernel, StateStore, initialState, type Logger } from '@corral/core';
+import { ContainerStatus, Kernel, StateStore, initialState, silentLogger as silent } from '@corral/core';
 import { sampleConfig } from '@corral/testkit/suites/state-store';
 import { createStateSqlitePlugin, stateSqlitePlugin } from '../src/index.js';
-
-const silent: Logger = {
-  child: () => silent,
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
 
 let dir: string;
 beforeEach(async () => {

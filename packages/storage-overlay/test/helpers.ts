@@ -2,17 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
-import type { Logger } from '@corral/core';
+import { silentLogger, type Logger } from '@corral/core';
 import { openOverlayStore } from '../src/index.js';
 
-export const silentLogger: Logger = {
-  child: () => silentLogger,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+export { silentLogger };
 
 /** A logger that records warnings, for tests that expect some. */
 export function recordingLogger(): Logger & { warnings: string[] } {

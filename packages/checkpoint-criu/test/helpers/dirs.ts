@@ -16,11 +16,4 @@ export function tempDirs(): (prefix?: string) => Promise<string> {
   };
 }
 
-export const silentLogger = {
-  child: () => silentLogger,
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+export { silentLogger } from '@corral/core';

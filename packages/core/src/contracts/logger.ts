@@ -15,3 +15,15 @@ export interface Logger {
   error: LogFn;
 }
 export const Logger = token<Logger>('corral.logger.v1');
+
+const drop = (): void => {};
+
+/** A logger that drops everything: for library use without one, and for tests. */
+export const silentLogger: Logger = {
+  child: () => silentLogger,
+  trace: drop,
+  debug: drop,
+  info: drop,
+  warn: drop,
+  error: drop,
+};

@@ -3,18 +3,11 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { ContainerNetworkConfig, Logger, NetworkAttachment, NetworkSetupRequest, PortMapping } from '@corral/core';
+import { silentLogger, type ContainerNetworkConfig, type NetworkAttachment, type NetworkSetupRequest, type PortMapping } from '@corral/core';
 import { MemoryStateStore } from '@corral/testkit/fakes/memory-state-store';
 import { NetavarkNetworkBackend, networkChainHash } from '../../src/index.js';
 
-export const silent: Logger = {
-  child: () => silent,
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
+export const silent = silentLogger;
 
 export const BUSYBOX = '/bin/busybox';
 
