@@ -3,6 +3,7 @@
 // runc calls it makes; "own" is what corral adds above that floor.
 //   node --import tsx tools/bench/cli.ts [--runs N] [--ps 300]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -147,6 +148,6 @@ main()
   })
   .finally(() => {
     for (const e of ['corral', 'podman'] as Engine[]) spawnSync(...cmd(e, ['rm', '--all', '--force', '--time', '0']));
-    spawnSync('sh', ['-c', `grep -F ${JSON.stringify(work)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+    unmountUnder(work);
     rmSync(work, { recursive: true, force: true });
   });

@@ -6,6 +6,7 @@
 // node_modules), so that tests rebuilding packages/cli/dist meanwhile cannot disturb it;
 // --dist DIR measures an existing build instead (DIR/corral.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -94,7 +95,7 @@ try {
   process.exitCode = 1;
 } finally {
   spawnSync(process.execPath, [CORRAL, ...stores.full, 'rm', '--all', '--force', '--time', '0'], { env, stdio: 'ignore' });
-  spawnSync('sh', ['-c', `grep -F ${JSON.stringify(work)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+  unmountUnder(work);
   rmSync(work, { recursive: true, force: true });
   if (!given) rmSync(dist, { recursive: true, force: true });
 }

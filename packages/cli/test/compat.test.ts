@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   podman(['rm', '--all', '--force', '--time', '0']);
-  spawnSync('sh', ['-c', `grep -F ${JSON.stringify(podmanDir)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+  unmountUnder(podmanDir);
   rmSync(podmanDir, { recursive: true, force: true });
   await box?.dispose();
 });

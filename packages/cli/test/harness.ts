@@ -1,4 +1,6 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { runCommand, type CommandResult } from '@corral/testkit/child-process';
+import { unmountUnder, waitForProcessesUsing } from '@corral/testkit/host-cleanup';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,11 +9,7 @@ import { fileURLToPath } from 'node:url';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CORRAL = join(repo, 'packages/cli/dist/corral.mjs');
 
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Result = CommandResult;
 
 /** A private corral installation: its own roots, with the busybox image imported. */
 export class Sandbox {
@@ -36,29 +34,17 @@ export class Sandbox {
 
   /** Runs `corral ARGS` against this sandbox; resolves when it exits. */
   run(args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CORRAL, '--root', this.root, '--runroot', this.runRoot, ...args], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, CORRAL_CONFIG: join(this.dir, 'none.toml'), ...options.env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr });
-      });
-      child.stdin.end(options.input ?? '');
+    return runCommand(process.execPath, [CORRAL, '--root', this.root, '--runroot', this.runRoot, ...args], {
+      ...options,
+      env: { ...process.env, CORRAL_CONFIG: join(this.dir, 'none.toml'), ...options.env },
     });
   }
 
   /** Removes every container (forcibly) and the sandbox's files. */
   async dispose(): Promise<void> {
     await this.run(['rm', '--all', '--force', '--time', '0']);
-    execFileSync('sh', ['-c', `grep -F ${JSON.stringify(this.dir)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+    await waitForProcessesUsing(this.dir);
+    unmountUnder(this.dir);
     await rm(this.dir, { recursive: true, force: true });
   }
 }

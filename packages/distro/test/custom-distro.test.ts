@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { execFileSync } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of (await engine?.list()) ?? []) await engine.removeContainer(r.config.id, { force: true, timeout: 0 }).catch(() => undefined);
   await engine?.close();
-  execFileSync('sh', ['-c', `grep -F ${JSON.stringify(dir)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+  unmountUnder(dir);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ export async function realEngine(overrides: Partial<DistroConfig> = {}): Promise
     async dispose() {
       for (const r of await engine.list()) await engine.removeContainer(r.config.id, { force: true, timeout: 0 }).catch(() => undefined);
       await engine.close();
-      execFileSync('sh', ['-c', `grep -F ${JSON.stringify(dir)} /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
+      unmountUnder(dir);
       await rm(dir, { recursive: true, force: true });
     },
   };

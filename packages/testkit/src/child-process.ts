@@ -33,3 +33,31 @@ export function waitForOutput(child: ChildProcess, marker: string): Promise<void
     child.on('close', (code) => reject(new Error(`child exited (${code}) before writing "${marker}"`)));
   });
 }
+
+export interface CommandResult {
+  /** The exit code; 128 when a signal ended the process (its timeout's SIGKILL included). */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command to its end with stdin given (or closed at once), output collected,
+ * and a SIGKILL after `timeoutMs` (default 30 s).
+ */
+export async function runCommand(
+  file: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CommandResult> {
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  child.stdin.on('error', () => {}); // a child that exits without reading its stdin
+  child.stdin.end(options.input ?? '');
+  try {
+    const r = await finished(child);
+    return { code: r.code ?? (r.signal ? 128 : -1), stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
