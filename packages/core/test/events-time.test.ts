@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEventTime, nowNano, parseDuration, parseEventTime } from '../src/events/time.js';
+import { followDeadlineMs, formatEventTime, nowNano, parseDuration, parseEventTime } from '../src/events/time.js';
 import { InvalidArgumentError } from '../src/errors.js';
 
 const NOW = 1_700_000_000_123_456_789n;
@@ -62,5 +62,14 @@ describe('nowNano / formatEventTime', () => {
     const text = formatEventTime(NOW);
     expect(text).toBe('2023-11-14T22:13:20.123456789Z');
     expect(parseEventTime(text)).toBe(NOW);
+  });
+});
+
+describe('followDeadlineMs', () => {
+  it('is unbounded without until, passed after it, rounded up before it', () => {
+    expect(followDeadlineMs(undefined)).toBeUndefined();
+    expect(followDeadlineMs(nowNano() - 1n)).toBe('passed');
+    const ms = followDeadlineMs(nowNano() + 2_500_000_000n);
+    expect(typeof ms === 'number' && ms > 2000 && ms <= 2501).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InvalidArgumentError, StateStoreError, ErrorCode, type CorralEvent, type EventBackend, type EventReadOptions, type Logger } from '@corral/core';
 import { eventMatcher } from '@corral/core/events/filter';
-import { nowNano } from '@corral/core/events/time';
+import { followDeadlineMs } from '@corral/core/events/time';
 import { decodeEvent, encodeEvent, peekTime } from './codec.js';
 import { decodeHeader, encodeHeader } from './header.js';
 import { linePrefilter } from './line-prefilter.js';
@@ -206,12 +206,8 @@ export class FileEventBackend implements EventBackend {
           }
           if (!follow) return;
         }
-        let deadlineMs: number | undefined;
-        if (until !== undefined) {
-          const left = until - nowNano();
-          if (left < 0n) return;
-          deadlineMs = Number(left / 1_000_000n) + 1;
-        }
+        const deadlineMs = followDeadlineMs(until);
+        if (deadlineMs === 'passed') return;
         await waiter!.wait(signal, deadlineMs);
         pin();
       }

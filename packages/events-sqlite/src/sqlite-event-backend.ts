@@ -11,7 +11,7 @@ import {
   type EventType,
   type Logger,
 } from '@corral/core';
-import { nowNano } from '@corral/core/events/time';
+import { followDeadlineMs, nowNano } from '@corral/core/events/time';
 import { applySchema } from './schema.js';
 import { whereClause } from './query.js';
 
@@ -170,12 +170,8 @@ export class SqliteEventBackend implements EventBackend {
         if (rows.length < BATCH) last = high;
       }
       if (!follow) return;
-      let deadlineMs: number | undefined;
-      if (until !== undefined) {
-        const left = until - nowNano();
-        if (left < 0n) return;
-        deadlineMs = Number(left / 1_000_000n) + 1;
-      }
+      const deadlineMs = followDeadlineMs(until);
+      if (deadlineMs === 'passed') return;
       await this.#waitForWrite(signal, deadlineMs);
     }
   }

@@ -17,6 +17,17 @@ export function nowNano(): bigint {
   return anchorWall + (process.hrtime.bigint() - anchorMono);
 }
 
+/**
+ * How long a follower may wait for new events: without `until`, as long as it takes
+ * (undefined); once `until` has passed, 'passed'; otherwise the milliseconds left,
+ * rounded up so that the wait ends after `until`, not just before it.
+ */
+export function followDeadlineMs(until: bigint | undefined): number | undefined | 'passed' {
+  if (until === undefined) return undefined;
+  const left = until - nowNano();
+  return left < 0n ? 'passed' : Number(left / NS_PER_MS) + 1;
+}
+
 const UNIT_NS: Record<string, number> = {
   ns: 1,
   us: 1e3,
