@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger, type Logger } from '@corral/core';
 import { FileEventBackend } from '../src/index.js';
-import { startWriters } from '@corral/testkit/writers';
+import { followWriters, startWriters } from '@corral/testkit/writers';
 
 const WRITERS = 8;
 const PER_WRITER = 2000;
@@ -26,31 +27,14 @@ describe('FileEventBackend with many writing processes', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corral-events-mp-'));
     const file = path.join(dir, 'events.log');
     const warnings: unknown[] = [];
-    const logger: any = { warn: (o: unknown) => warnings.push(o), debug: () => {} };
+    const logger: Logger = { ...silentLogger, warn: (o: object | string) => void warnings.push(o) };
     const reader = new FileEventBackend({ path: file, maxSize: MAX_SIZE, pollIntervalMs: 20, logger });
 
     const writers = await startWriters(script, WRITERS, (i) => [file, String(i), String(PER_WRITER), String(MAX_SIZE)]);
     kill = writers.kill;
 
-    const abort = new AbortController();
-    const next = new Array<number>(WRITERS).fill(0);
-    const problems: string[] = [];
-    let total = 0;
-    const follower = (async () => {
-      for await (const e of reader.read({ follow: true, signal: abort.signal })) {
-        const w = Number(e.attributes.writer);
-        const seq = Number(e.attributes.seq);
-        if (seq !== next[w]) problems.push(`writer ${w}: got ${seq}, expected ${next[w]}`);
-        next[w] = seq + 1;
-        if (++total === WRITERS * PER_WRITER) abort.abort();
-      }
-    })();
-    writers.go();
-    const codes = await writers.exited;
+    const { codes, problems, total, next } = await followWriters(reader, writers, WRITERS, PER_WRITER);
     expect(codes).toEqual(new Array(WRITERS).fill(0));
-    const timer = setTimeout(() => abort.abort(), 60_000);
-    await follower;
-    clearTimeout(timer);
     reader.close();
 
     const generation = JSON.parse(fs.readFileSync(file, 'utf8').split('\n', 1)[0]!).generation;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteEventBackend } from '../src/index.js';
-import { startWriters } from '@corral/testkit/writers';
+import { followWriters, startWriters } from '@corral/testkit/writers';
 
 const WRITERS = 8;
 const PER_WRITER = 2000;
@@ -27,24 +27,8 @@ describe('SqliteEventBackend with many writing processes', () => {
     const writers = await startWriters(script, WRITERS, (i) => [file, String(i), String(PER_WRITER)]);
     kill = writers.kill;
 
-    const abort = new AbortController();
-    const next = new Array<number>(WRITERS).fill(0);
-    const problems: string[] = [];
-    let total = 0;
-    const follower = (async () => {
-      for await (const e of reader.read({ follow: true, signal: abort.signal })) {
-        const w = Number(e.attributes.writer);
-        const seq = Number(e.attributes.seq);
-        if (seq !== next[w]) problems.push(`writer ${w}: got ${seq}, expected ${next[w]}`);
-        next[w] = seq + 1;
-        if (++total === WRITERS * PER_WRITER) abort.abort();
-      }
-    })();
-    writers.go();
-    expect(await writers.exited).toEqual(new Array(WRITERS).fill(0));
-    const timer = setTimeout(() => abort.abort(), 60_000);
-    await follower;
-    clearTimeout(timer);
+    const { codes, problems, total, next } = await followWriters(reader, writers, WRITERS, PER_WRITER);
+    expect(codes).toEqual(new Array(WRITERS).fill(0));
     reader.close();
 
     expect(problems.slice(0, 10)).toEqual([]);

@@ -1,25 +1,8 @@
-// A writer process for the multi-process test: waits for "go" on stdin, then writes
-// `count` events tagged with its writer number and a sequence number, in order.
+// A writer process for the multi-process test (see testkit's writeEventsOnGo).
+import { writeEventsOnGo } from '@corral/testkit/writers';
 import { SqliteEventBackend } from '../../src/index.js';
 
 const [path, writer, count] = process.argv.slice(2);
 const backend = new SqliteEventBackend({ path: path!, maxAgeSeconds: 0 });
-const id = `${writer!.padStart(4, '0')}${'a'.repeat(60)}`;
 backend.prune(); // open (and create the schema) before the start signal
-
-process.stdout.write('ready\n');
-process.stdin.once('data', async () => {
-  for (let i = 0; i < Number(count); i++) {
-    await backend.write({
-      timeNano: BigInt(Date.now()) * 1_000_000n + BigInt(i % 1_000_000),
-      type: 'container',
-      action: i % 2 ? 'start' : 'stop',
-      id,
-      name: `writer-${writer}`,
-      image: 'localhost/busybox:latest',
-      attributes: { writer: writer!, seq: String(i) },
-    });
-  }
-  backend.close();
-  process.stdin.destroy();
-});
+writeEventsOnGo(backend, writer!, Number(count), () => backend.close());
