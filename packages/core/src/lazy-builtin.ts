@@ -1,14 +1,18 @@
 import { createRequire } from 'node:module';
 
-const requireBuiltin = createRequire(import.meta.url);
-
 /**
- * A Node built-in loaded on first call of the returned function. Some built-ins cost
- * milliseconds to initialise (node:crypto ~3, child_process ~2 over what stdout already
- * loaded), which every CLI command would pay when a plugin imports them at its top
- * level although only some commands use them.
+ * A module loaded on first call of the returned function, resolved from `from` (the
+ * caller's import.meta.url). Some modules cost milliseconds to initialise (node:crypto
+ * ~3, child_process ~2 over what stdout already loaded, a native addon's dlopen ~2),
+ * which every CLI command would pay when a plugin imports them at its top level
+ * although only some commands use them.
  */
-export function lazyBuiltin<T>(id: `node:${string}`): () => T {
+export function lazyRequire<T>(from: string, id: string): () => T {
   let loaded: T | undefined;
-  return () => (loaded ??= requireBuiltin(id) as T);
+  return () => (loaded ??= createRequire(from)(id) as T);
+}
+
+/** A Node built-in loaded on first use (see lazyRequire). */
+export function lazyBuiltin<T>(id: `node:${string}`): () => T {
+  return lazyRequire<T>(import.meta.url, id);
 }

@@ -32,10 +32,10 @@
  * detects and logs that (lostBytes).
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { InvalidArgumentError, StateStoreError, ErrorCode, type CorralEvent, type EventBackend, type EventReadOptions, type Logger } from '@corral/core';
 import { eventMatcher } from '@corral/core/events/filter';
+import { lazyRequire } from '@corral/core/lazy-builtin';
 import { followDeadlineMs } from '@corral/core/events/time';
 import { decodeEvent, encodeEvent, peekTime } from './codec.js';
 import { decodeHeader, encodeHeader } from './header.js';
@@ -45,11 +45,8 @@ import { ChangeWaiter } from './change-waiter.js';
 
 // fs-ext is loaded on first use: a command that writes or reads no event never pays
 // for the addon's dlopen.
-let fsExt: typeof import('fs-ext') | undefined;
-function flockSync(fd: number, flags: 'ex' | 'sh' | 'un'): void {
-  fsExt ??= createRequire(import.meta.url)('fs-ext') as typeof import('fs-ext');
-  fsExt.flockSync(fd, flags);
-}
+const fsExt = lazyRequire<typeof import('fs-ext')>(import.meta.url, 'fs-ext');
+const flockSync = (fd: number, flags: 'ex' | 'sh' | 'un'): void => fsExt().flockSync(fd, flags);
 
 export const DEFAULT_MAX_SIZE = 1024 * 1024;
 

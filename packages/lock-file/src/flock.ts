@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { lazyRequire } from '@corral/core/lazy-builtin';
 
 interface FsExt {
   flockSync(fd: number, flags: 'exnb' | 'shnb' | 'un'): void;
@@ -8,8 +8,7 @@ interface FsExt {
 // flock would occupy a libuv threadpool thread until granted, and a pending one keeps
 // process.exit() from returning (libuv joins its threads at exit).
 // Loaded on first use: a command that takes no lock does not dlopen the addon.
-let fsExtModule: FsExt | undefined;
-const fsExt = (): FsExt => (fsExtModule ??= createRequire(import.meta.url)('fs-ext') as FsExt);
+const fsExt = lazyRequire<FsExt>(import.meta.url, 'fs-ext');
 
 const isContended = (err: unknown): boolean => {
   const code = (err as NodeJS.ErrnoException).code;

@@ -1,5 +1,5 @@
 import { closeSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { lazyRequire } from '@corral/core/lazy-builtin';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorralError, ErrorCode } from '@corral/core';
 
@@ -11,8 +11,7 @@ interface FsExt {
 // sits on a libuv threadpool thread, and twenty waiters would starve the file I/O the
 // holder needs to finish.
 // Loaded on first use: a command that takes no lock does not dlopen the addon.
-let fsExtModule: FsExt | undefined;
-const fsExt = (): FsExt => (fsExtModule ??= createRequire(import.meta.url)('fs-ext') as FsExt);
+const fsExt = lazyRequire<FsExt>(import.meta.url, 'fs-ext');
 
 /**
  * Serializes netavark runs on one config directory, across processes (flock on a file)
