@@ -26,12 +26,48 @@ export function parseCommandArgs(argv: string[], options: OptionSpec, stopAtPosi
       rest = argv.slice(cut);
     }
   }
+  const { args, explicit } = booleanValues(own, options);
   try {
-    const { values, positionals } = parseArgs({ args: own, options, strict: true, allowPositionals: !stopAtPositional });
-    return { values: values as Values, positionals: [...positionals, ...rest] };
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: !stopAtPositional });
+    return { values: { ...values, ...explicit } as Values, positionals: [...positionals, ...rest] };
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''), { cause: err });
   }
+}
+
+const TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+const FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
+/**
+ * podman (Go's pflag) takes `--flag=false` for a boolean, which node's parser refuses.
+ * Such arguments are taken out and their values, the last one winning, laid over the
+ * parse; a bare `--flag` after them counts as true again.
+ */
+function booleanValues(argv: string[], options: OptionSpec): { args: string[]; explicit: Record<string, boolean> } {
+  const args: string[] = [];
+  const explicit: Record<string, boolean> = {};
+  for (const arg of argv) {
+    if (arg === '--') {
+      args.push(...argv.slice(argv.indexOf(arg)));
+      break;
+    }
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    const name = m?.[1];
+    if (!m || !name || options[name]?.type !== 'boolean' || options[name]?.multiple) {
+      args.push(arg);
+      continue;
+    }
+    const value = m[2];
+    if (value === undefined) {
+      if (name in explicit) explicit[name] = true;
+      args.push(arg);
+    } else if (TRUE.has(value) || FALSE.has(value)) {
+      explicit[name] = TRUE.has(value);
+    } else {
+      throw new InvalidArgumentError(`invalid argument ${JSON.stringify(value)} for "--${name}" flag: not a boolean`);
+    }
+  }
+  return { args, explicit };
 }
 
 export function str(values: Values, key: string): string | undefined {

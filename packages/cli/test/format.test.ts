@@ -40,6 +40,16 @@ describe('argument parsing', () => {
     expect(p.values.env).toEqual(['A=1', 'B=2']);
     expect(p.positionals).toEqual(['busybox', 'ls', '-l', '--all']);
   });
+  it('takes --flag=true/false for booleans, as podman does; the last one wins', () => {
+    const options = { stream: { type: 'boolean' }, all: { type: 'boolean', short: 'a' }, name: { type: 'string' } } as const;
+    expect(parseCommandArgs(['--stream=false'], options, false).values).toEqual({ stream: false });
+    expect(parseCommandArgs(['--stream=true', '--name=x=y'], options, false).values).toEqual({ stream: true, name: 'x=y' });
+    expect(parseCommandArgs(['--stream', '--stream=0'], options, false).values).toEqual({ stream: false });
+    expect(parseCommandArgs(['--stream=f', '--stream'], options, false).values).toEqual({ stream: true });
+    expect(parseCommandArgs(['-a', 'IMG', '--all=false'], options, true)).toEqual({ values: { all: true }, positionals: ['IMG', '--all=false'] });
+    expect(() => parseCommandArgs(['--stream=maybe'], options, false)).toThrow(/invalid argument "maybe" for "--stream" flag/);
+  });
+
   it('refuses unknown flags, naming them', () => {
     expect(() => parseCommandArgs(['--bogus', 'busybox'], CREATE_OPTIONS, true)).toThrow(/--bogus/);
   });
