@@ -19,6 +19,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import setupBundle from '../../packages/api-docker/test/global-setup.js';
 import { CLI_BUNDLE, ServiceBox } from '../../packages/api-docker/test/harness.js';
+import { median, timedAsync as timed } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -56,14 +57,6 @@ function run(bin: string, argv: string[], env: NodeJS.ProcessEnv): Promise<strin
   running.add(tracked);
   return p;
 }
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Docker = (argv: string[]) => Promise<string>;
 interface Side {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CriuCheckpointBackend, DEFAULT_CRIU_PATH } from '@corral/checkpoint-criu';
+import { median, timed, timedAsync } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const RUNS = (() => {
@@ -25,20 +26,6 @@ const logger = { child: () => logger, trace() {}, debug() {}, info() {}, warn() 
 
 function sh(cmd: string, argv: string[], env?: NodeJS.ProcessEnv): string {
   return execFileSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
-}
-function timed(fn: () => unknown): number {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
-async function timedAsync(fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 function readCount(file: string): number {
   try {

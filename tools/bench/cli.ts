@@ -7,6 +7,7 @@ import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median, timed, timedAsync } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -28,23 +29,6 @@ function run(engine: Engine, argv: string[]): string {
   const r = spawnSync(bin, full, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`${engine} ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
-}
-
-function timed(fn: () => void): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-async function timedAsync(fn: () => Promise<void>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 function runAsync(engine: Engine, argv: string[]): Promise<void> {

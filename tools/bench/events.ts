@@ -8,6 +8,7 @@ import type { CorralEvent, EventBackend, EventReadOptions } from '@corral/core';
 import { nowNano } from '@corral/core/events/time';
 import { FileEventBackend } from '@corral/events-file';
 import { SqliteEventBackend } from '@corral/events-sqlite';
+import { median, timedAsync as time } from './lib/measure.js';
 
 const TOTAL = Number(process.argv[2] ?? 100_000);
 const WRITE_N = 20_000;
@@ -36,17 +37,6 @@ async function count(backend: EventBackend, options: EventReadOptions): Promise<
   let n = 0;
   for await (const _ of backend.read(options)) n++;
   return n;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
 type Row = { what: string; file: number; sqlite: number; unit: string; note?: string };

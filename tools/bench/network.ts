@@ -9,7 +9,6 @@
 //   private --root/--runroot, image imported from tools/images/busybox-rootfs.sh.
 // The difference of podman's pair is its network cost; the ratio compares the two costs.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,8 @@ import { join, resolve } from 'node:path';
 import { NetavarkNetworkBackend } from '@corral/network-netavark';
 import { MemoryStateStore } from '@corral/testkit/fakes/memory-state-store';
 import type { NetworkSetupRequest } from '@corral/core';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
+import { median } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -36,20 +37,6 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
   await fn();
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
-
-function unmountUnder(root: string): void {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((m): m is string => !!m && m.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) execFileSync('umount', ['-l', m]);
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function request(network: string): NetworkSetupRequest {
   const id = randomBytes(32).toString('hex');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmarks one after another, a header per bench: every tools/bench/*.ts, or
+# Runs the benchmarks one after another, a header per bench: every tools/bench/*.ts (lib/ holds what they share), or
 # only the named ones; flags after `--` go to each of them (see each file's top comment).
 #   bash tools/bench/run.sh [NAME...] [-- FLAG...]
 #   npm run bench                        all of them (some take minutes)

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { emptyImageConfig, type ContainerConfig, type RuntimeCreateRequest } from '@corral/core';
 import { ConmonRuntime, buildSpec, readHostInfo } from '@corral/runtime-conmon';
+import { median, timedAsync as time } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--n') + 1] || 20) || 20;
@@ -26,14 +27,6 @@ const runcRoot = join(work, 'runc-raw');
 const podman = ['--root', join(work, 'p-root'), '--runroot', join(work, 'p-run'), '--storage-driver', 'overlay', '--cgroup-manager', 'cgroupfs', '--events-backend', 'file'];
 
 const newId = () => randomBytes(32).toString('hex');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
 async function sample(fn: () => Promise<unknown> | unknown): Promise<number> {
   await fn(); // warm-up
   const xs: number[] = [];

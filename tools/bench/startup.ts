@@ -10,6 +10,7 @@ import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -31,11 +32,6 @@ function corral(store: keyof typeof stores, argv: string[], entry = CORRAL): str
   const r = spawnSync(process.execPath, [entry, ...stores[store], ...argv], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`corral ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Median wall time of `fn` over RUNS runs, after one warm-up run (page cache). */

@@ -12,6 +12,7 @@ import { ContainerStatus, initialState, type ContainerConfig } from '@corral/cor
 import { FileLockManager } from '@corral/lock-file';
 import { SqliteStateStore } from '@corral/state-sqlite';
 import { sampleConfig } from '@corral/testkit/samples';
+import { median } from './lib/measure.js';
 
 const PAIRS = 1_000;
 const CONTENDERS = 4;
@@ -50,8 +51,6 @@ function record(what: string, count: number, totalMs: number, unit: 'ms' | 'µs'
   }
   rows.push({ what, count, totalMs: Number(totalMs.toFixed(1)), perOp, target, ratio });
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function benchState(dir: string, count: number): Promise<void> {
   let store = await SqliteStateStore.open({ path: join(dir, 'state.db') });

@@ -6,11 +6,12 @@
 // corral runs in-process (library calls); podman is its CLI, so its figures include
 // one Go process start per call. Both are what a user of each gets.
 import { execFileSync } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openOverlayStore } from '@corral/storage-overlay';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -31,15 +32,6 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
   const t0 = process.hrtime.bigint();
   const r = await fn();
   return [Number(process.hrtime.bigint() - t0) / 1e6, r];
-}
-
-function unmountUnder(root: string): void {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((m): m is string => !!m && m.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) execFileSync('umount', ['-l', m]);
 }
 
 async function main(): Promise<void> {
