@@ -7,6 +7,9 @@
  * - `follow` first yields the stored matches, then new ones as they are written, and
  *   ends (without throwing) promptly once the signal aborts.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CorralEvent, EventBackend, EventReadOptions } from '@corral/core';
 
@@ -75,6 +78,28 @@ function followFor(
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A fixture for a backend kept in one file of a fresh temporary directory: every open
+ * (the first, and each reopen) is closed at cleanup, then the directory removed.
+ */
+export function fileBackendFixture<B extends EventBackend & { close(): void }>(fileName: string, open: (path: string) => B): EventBackendFixture {
+  const dir = mkdtempSync(join(tmpdir(), 'corral-events-'));
+  const opened: B[] = [];
+  const make = (): B => {
+    const b = open(join(dir, fileName));
+    opened.push(b);
+    return b;
+  };
+  return {
+    backend: make(),
+    reopen: make,
+    cleanup: () => {
+      for (const b of opened) b.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export function describeEventBackendContract(name: string, factory: EventBackendFactory): void {
   describe(`EventBackend contract: ${name}`, () => {
