@@ -9,7 +9,7 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund
 fi
 node tools/build-cli.mjs
-ln -sf "$PWD/packages/cli/dist/corral.cjs" /usr/local/bin/corral
+ln -sf "$PWD/packages/cli/dist/corral" /usr/local/bin/corral
 if ! corral inspect --type image busybox >/dev/null 2>&1; then
   tar=$(mktemp --suffix=.tar)
   trap 'rm -f "$tar"' EXIT

@@ -18,7 +18,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import setupBundle from '../../packages/api-docker/test/global-setup.js';
-import { CLI_BUNDLE, ServiceBox } from '../../packages/api-docker/test/harness.js';
+import { CLI, ServiceBox } from '../../packages/api-docker/test/harness.js';
 import { median, timedAsync as timed } from './lib/measure.js';
 
 const args = process.argv.slice(2);
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, DOCKER_HOST: `unix://${box.socket}`, DOCKER_CONFIG: join(box.dir, 'docker-config') };
   const corralSide: Side = { name: 'corral', docker: (argv) => run('docker', argv, env), ...settler(box.dir) };
   const corralCli = (argv: string[]) =>
-    run(process.execPath, [CLI_BUNDLE, '--root', join(box.dir, 'root'), '--runroot', join(box.dir, 'run'), '--config', join(box.dir, 'none.toml'), ...argv], env);
+    run(CLI, ['--root', join(box.dir, 'root'), '--runroot', join(box.dir, 'run'), '--config', join(box.dir, 'none.toml'), ...argv], env);
   const sides: Side[] = [corralSide];
   if (WANT_DOCKERD) sides.push(await startDockerd());
   const withDocker = sides.length === 2;

@@ -7,14 +7,14 @@ import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { median, timed, timedAsync } from './lib/measure.js';
+import { describeNodeStart, median, nodeStart, timed, timedAsync } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
 const RUNS = opt('--runs', 10);
 const PS_COUNT = opt('--ps', 300);
 const repo = resolve(import.meta.dirname, '../..');
-const CORRAL = join(repo, 'packages/cli/dist/corral.cjs');
+const CORRAL = join(repo, 'packages/cli/dist/corral');
 
 const work = mkdtempSync(join(tmpdir(), 'corral-bench-cli-'));
 const corralArgs = ['--root', join(work, 'c-root'), '--runroot', join(work, 'c-run')];
@@ -22,7 +22,7 @@ const podmanArgs = ['--root', join(work, 'p-root'), '--runroot', join(work, 'p-r
 
 type Engine = 'corral' | 'podman';
 const cmd = (engine: Engine, argv: string[]): [string, string[]] =>
-  engine === 'corral' ? [process.execPath, [CORRAL, ...corralArgs, ...argv]] : ['podman', [...podmanArgs, ...argv]];
+  engine === 'corral' ? [CORRAL, [...corralArgs, ...argv]] : ['podman', [...podmanArgs, ...argv]];
 
 function run(engine: Engine, argv: string[]): string {
   const [bin, full] = cmd(engine, argv);
@@ -53,8 +53,9 @@ async function main(): Promise<void> {
   execFileSync(join(repo, 'tools/images/busybox-rootfs.sh'), ['--tar', tar]);
   for (const e of ['corral', 'podman'] as Engine[]) run(e, ['import', '--quiet', tar, 'busybox']);
 
-  const nodeFloor = median(Array.from({ length: RUNS }, () => timed(() => spawnSync(process.execPath, ['-e', '0']))));
-  console.log(`node -e 0: ${nodeFloor.toFixed(1)} ms (the floor of every corral command)`);
+  const start = nodeStart(RUNS);
+  const nodeFloor = start.floor;
+  console.log(describeNodeStart(start));
 
   const both = (what: string, argv: string[], n = RUNS) => {
     const t = (e: Engine) => median(Array.from({ length: n }, () => timed(() => run(e, argv))));

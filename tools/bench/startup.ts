@@ -4,13 +4,13 @@
 //   node --import tsx tools/bench/startup.ts [--runs N] [--ps 50] [--dist DIR]
 // The bundle is built into a private directory inside the repo (externals resolve from
 // node_modules), so that tests rebuilding packages/cli/dist meanwhile cannot disturb it;
-// --dist DIR measures an existing build instead (DIR/corral.mjs).
+// --dist DIR measures an existing build instead (DIR/corral).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { median } from './lib/measure.js';
+import { describeNodeStart, median, nodeStart } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -19,7 +19,7 @@ const PS_COUNT = opt('--ps', 50);
 const repo = resolve(import.meta.dirname, '../..');
 const given = args.includes('--dist') ? resolve(args[args.indexOf('--dist') + 1]!) : undefined;
 const dist = given ?? join(repo, 'node_modules/.cache', `corral-bench-startup-${process.pid}`);
-const CORRAL = join(dist, 'corral.mjs');
+const CORRAL = join(dist, 'corral');
 
 const work = mkdtempSync(join(tmpdir(), 'corral-bench-startup-'));
 const env = { ...process.env, CORRAL_CONFIG: join(work, 'none.toml') };
@@ -28,8 +28,10 @@ const stores = {
   full: ['--root', join(work, 'root'), '--runroot', join(work, 'run')],
 };
 
-function corral(store: keyof typeof stores, argv: string[], entry = CORRAL): string {
-  const r = spawnSync(process.execPath, [entry, ...stores[store], ...argv], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `corral` as users do, or `node ENTRY` when given (in this shell's environment). */
+function corral(store: keyof typeof stores, argv: string[], entry?: string): string {
+  const [bin, pre] = entry ? [process.execPath, [entry]] : [CORRAL, []];
+  const r = spawnSync(bin, [...pre, ...stores[store], ...argv], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0) throw new Error(`corral ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
@@ -53,21 +55,18 @@ function main(): void {
   corral('full', ['import', '--quiet', tar, 'busybox']);
   corral('empty', ['ps', '-a']);
 
-  const floor = time(() => {
-    const r = spawnSync(process.execPath, ['-e', '0']);
-    if (r.status !== 0) throw new Error('node -e 0 failed');
-  });
+  const start = nodeStart(RUNS);
+  const floor = start.floor;
   const rows: [string, number][] = [];
   const row = (what: string, ms: number) => {
     rows.push([what, ms]);
     console.log(`${what.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms   excess ${(ms - floor).toFixed(1).padStart(6)} ms`);
   };
-  console.log(`${'node -e 0'.padEnd(34)} ${floor.toFixed(1).padStart(7)} ms   (floor; ${RUNS} runs each, medians)`);
+  console.log(`${describeNodeStart(start)}; ${RUNS} runs each, medians`);
   row('corral version', time(() => corral('empty', ['version'])));
   row('corral ps -a (empty store)', time(() => corral('empty', ['ps', '-a'])));
-  // The launcher itself (what conmon's exit command runs), without the .mjs shim.
-  const launcher = join(dist, 'corral.cjs');
-  if (existsSync(launcher)) row('  same, via corral.cjs', time(() => corral('empty', ['ps', '-a'], launcher)));
+  // The JavaScript launcher under node, in this shell's environment (CA bundle and all).
+  row('  same, as node corral.cjs', time(() => corral('empty', ['ps', '-a'], join(dist, 'corral.cjs'))));
   // The first run of a command after a build compiles it and writes its code cache.
   const cacheDir = join(dist, 'cache');
   if (existsSync(cacheDir)) {
@@ -90,7 +89,7 @@ try {
   console.error(err);
   process.exitCode = 1;
 } finally {
-  spawnSync(process.execPath, [CORRAL, ...stores.full, 'rm', '--all', '--force', '--time', '0'], { env, stdio: 'ignore' });
+  spawnSync(CORRAL, [...stores.full, 'rm', '--all', '--force', '--time', '0'], { env, stdio: 'ignore' });
   unmountUnder(work);
   rmSync(work, { recursive: true, force: true });
   if (!given) rmSync(dist, { recursive: true, force: true });

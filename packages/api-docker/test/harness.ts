@@ -13,7 +13,8 @@ import { DockerApiService } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../../..');
-export const CLI_BUNDLE = join(here, '../dist/cli/corral.mjs');
+/** The bundled `corral` command (its sh launcher). */
+export const CLI = join(here, '../dist/cli/corral');
 
 export type Result = CommandResult;
 
@@ -34,7 +35,7 @@ export class ServiceBox {
     const engine = await openEngine({
       config,
       logger,
-      exitCommand: [process.execPath, CLI_BUNDLE, '--root', root, '--runroot', runRoot, '--config', join(dir, 'none.toml'), 'container', 'cleanup'],
+      exitCommand: [CLI, '--root', root, '--runroot', runRoot, '--config', join(dir, 'none.toml'), 'container', 'cleanup'],
     });
     const tar = join(dir, 'busybox.tar');
     execFileSync(join(repo, 'tools/images/busybox-rootfs.sh'), ['--tar', tar]);

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** `corral system service` as a child process: the bundled CLI, as users start it. */
-const corral = join(dirname(fileURLToPath(import.meta.url)), '../dist/cli/corral.mjs');
+const corral = join(dirname(fileURLToPath(import.meta.url)), '../dist/cli/corral');
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'corral-api-svc-'));
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 function startService(args: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, [corral, '--root', join(dir, 'root'), '--runroot', join(dir, 'run'), 'system', 'service', ...args], {
+  const child = spawn(corral, ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), 'system', 'service', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, CORRAL_CONFIG: join(dir, 'none.toml') },
   });

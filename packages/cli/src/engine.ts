@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '@corral/core';
 import type { ConfigOverrides } from '@corral/distro';
@@ -30,11 +31,15 @@ export function cliEngine(globals: ConfigOverrides & { logLevel?: string }): { o
   };
 }
 
+/**
+ * The bundle's sh launcher when there is one (it starts Node without the CA bundle,
+ * see tools/build-cli.mjs), else this file under the running Node.
+ */
 function exitCommand(root: string, runRoot: string, configFile?: string): string[] {
   const self = resolve(fileURLToPath(import.meta.url));
+  const launcher = join(dirname(self), 'corral');
   return [
-    process.execPath,
-    self,
+    ...(existsSync(launcher) ? [launcher] : [process.execPath, self]),
     '--root',
     root,
     '--runroot',

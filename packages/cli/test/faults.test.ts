@@ -45,7 +45,7 @@ function runcContainers(runRoot: string): string[] {
 describe('fault injection', () => {
   it('twenty run -d killed at random moments leave nothing behind after rm -a -f', async () => {
     for (let i = 0; i < 20; i++) {
-      const child = spawn(process.execPath, [CORRAL, '--root', box.root, '--runroot', box.runRoot, 'run', '-d', 'busybox', 'sleep', '600'], {
+      const child = spawn(CORRAL, ['--root', box.root, '--runroot', box.runRoot, 'run', '-d', 'busybox', 'sleep', '600'], {
         stdio: 'ignore',
         env: { ...process.env, CORRAL_CONFIG: join(box.dir, 'none.toml') },
       });

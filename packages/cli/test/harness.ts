@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CORRAL = join(repo, 'packages/cli/dist/corral.mjs');
+/** The `corral` command as users run it (the bundle's sh launcher). */
+export const CORRAL = join(repo, 'packages/cli/dist/corral');
 
 export type Result = CommandResult;
 
@@ -34,7 +35,7 @@ export class Sandbox {
 
   /** Runs `corral ARGS` against this sandbox; resolves when it exits. */
   run(args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-    return runCommand(process.execPath, [CORRAL, '--root', this.root, '--runroot', this.runRoot, ...args], {
+    return runCommand(CORRAL, ['--root', this.root, '--runroot', this.runRoot, ...args], {
       ...options,
       env: { ...process.env, CORRAL_CONFIG: join(this.dir, 'none.toml'), ...options.env },
     });

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('an interactive terminal', () => {
   it('run -it: the size is seen, keys go through, detach keys detach, exit codes come back', async () => {
-    const cmd = `${process.execPath} ${CORRAL} --root ${box.root} --runroot ${box.runRoot}`;
+    const cmd = `${CORRAL} --root ${box.root} --runroot ${box.runRoot}`;
     const env = `CORRAL_CONFIG=${join(box.dir, 'none.toml')}`;
     term.start(`${env} ${cmd} run -it --name tty busybox sh; echo EXIT=$?; sleep 60`, 91, 33);
     await term.shows('/ #');
