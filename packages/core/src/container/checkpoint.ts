@@ -1,7 +1,6 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { ContainerStatus as S } from '../status.js';
 import { ContainerStateError, CorralError, ErrorCode } from '../errors.js';
 import type { CheckpointBackend } from '../contracts/checkpoint-backend.js';
@@ -10,6 +9,7 @@ import { emitContainerEvent } from './events.js';
 import type { EngineServices } from './services.js';
 import { containerDir, containerLogPath, saveState, type ContainerHandle } from './handle.js';
 import { initResources, releaseResources } from './resources.js';
+import { streamPromises } from '../lazy-builtin.js';
 
 export interface CheckpointOptions {
   /** Keep CRIU's images and logs after an export or a restore. */
@@ -95,7 +95,7 @@ export async function checkpointLocked(h: ContainerHandle, options: CheckpointOp
     if (!options.ignoreRootfs) {
       const diff = await h.services.rootfs.diff(h.config.id);
       rootfsDiffPath = join(dir, 'rootfs-diff.tar');
-      await pipeline(diff.tar, createWriteStream(rootfsDiffPath, { mode: 0o600 }));
+      await streamPromises().pipeline(diff.tar, createWriteStream(rootfsDiffPath, { mode: 0o600 }));
       deletedFiles = diff.deleted;
     }
     await backend.exportArchive(

@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ContainerStatus as S } from '../status.js';
 import { ContainerStateError, ErrorCode, hasCode } from '../errors.js';
 import { parseSignal } from '../signals.js';
@@ -24,6 +23,7 @@ import { waitForCondition, waitForExit, type WaitResult } from './wait.js';
 import { checkpointLocked, restoreLocked, type CheckpointOptions, type RestoreOptions } from './checkpoint.js';
 import { resetAfterReboot } from './refresh.js';
 import { dependencyOrder } from './dependencies.js';
+import { streamPromises } from '../lazy-builtin.js';
 
 /** Finds containers by id, for operations that reach other containers (dependencies). */
 export interface ContainerDirectory {
@@ -205,7 +205,7 @@ export class Container {
   async export(out: Writable): Promise<void> {
     await runOperation(this.h, this.scope, 'export', async () => {
       const tar = await this.h.services.rootfs.export(this.id);
-      await pipeline(tar, out);
+      await streamPromises().pipeline(tar, out);
     });
   }
 
