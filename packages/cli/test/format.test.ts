@@ -21,6 +21,15 @@ describe('Go templates (podman --format)', () => {
     expect(() => compileTemplate('{{.Nope}}')(data)).toThrow(/can't evaluate field Nope/);
     expect(() => compileTemplate('{{range .Names}}')).toThrow(/missing \{\{end\}\}/);
     expect(() => compileTemplate('{{frob .ID}}')(data)).toThrow(/function "frob" not defined/);
+    // As in Go, an unknown function is a parse error: it fails with no rows to render.
+    expect(() => compileTemplate('{{frob .ID}}')).toThrow(/function "frob" not defined/);
+  });
+  it('prints maps with their keys in byte order, as Go does', () => {
+    expect(compileTemplate('{{.Labels}}')({ Labels: { b: '1', B: '2', a: '3' } })).toBe('map[B:2 a:3 b:1]');
+  });
+  it('renders a compiled template for many rows, each with its own values', () => {
+    const t = compileTemplate('{{.ID}}\\t{{if .Up}}up{{else}}down{{end}}');
+    expect([{ ID: 'a', Up: true }, { ID: 'b', Up: false }].map(t)).toEqual(['a\tup', 'b\tdown']);
   });
   it('tables align like Go tabwriter with podman settings', () => {
     expect(alignColumns(['A\tBB\tC', 'xxxxxxxxxxxxxx\ty\tz'])).toBe('A               BB          C\nxxxxxxxxxxxxxx  y           z\n');

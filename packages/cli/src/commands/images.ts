@@ -1,8 +1,8 @@
 import { InvalidArgumentError, type ImageSummary } from '@corral/core';
 import { bool, str } from '../args.js';
 import type { CommandModule } from '../context.js';
-import { ago } from '../format/output.js';
-import { formatRows } from '../format/output.js';
+import { compareStrings } from '../format/compare.js';
+import { ago, formatRows } from '../format/output.js';
 
 const DEFAULT_FORMAT = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 const HEADERS: Record<string, string> = {
@@ -71,7 +71,7 @@ const images: CommandModule = {
       const wanted = await engine.images.resolve(positionals[0]);
       list = list.filter((i) => i.id === wanted.id);
     }
-    list.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    list.sort((a, b) => compareStrings(b.createdAt, a.createdAt));
     const noTrunc = bool(values, 'no-trunc');
     if (bool(values, 'quiet')) {
       const ids = [...new Set(list.map((i) => (noTrunc ? `sha256:${i.id}` : i.id.slice(0, 12))))];

@@ -1,6 +1,7 @@
 import { ContainerStatus as S, InvalidArgumentError } from '@corral/core';
 import { bool, int, list, str } from '../args.js';
 import type { CommandModule } from '../context.js';
+import { compareStrings } from '../format/compare.js';
 import { formatRows } from '../format/output.js';
 import { psRow, templateView } from './ps-rows.js';
 
@@ -46,7 +47,7 @@ const ps: CommandModule = {
     let shown = await engine.listSynced(filters);
     const showAll = bool(values, 'all') || bool(values, 'latest') || values.last !== undefined || 'status' in filters;
     if (!showAll) shown = shown.filter((r) => r.state.status === S.Running);
-    shown.sort((a, b) => a.config.createdAt.localeCompare(b.config.createdAt));
+    shown.sort((a, b) => compareStrings(a.config.createdAt, b.config.createdAt));
     const last = bool(values, 'latest') ? 1 : int(values, 'last');
     if (last !== undefined && last >= 0) shown = shown.slice(Math.max(0, shown.length - last));
 

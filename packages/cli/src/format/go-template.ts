@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@corral/core';
+import { compareStrings } from './compare.js';
 
 /**
  * The part of Go's text/template that podman's --format uses: fields ({{.ID}},
@@ -6,11 +7,13 @@ import { InvalidArgumentError } from '@corral/core';
  * {{if .X}}...{{else}}...{{end}}, {{index .Labels "k"}}, {{upper}}/{{lower}},
  * {{printf "%s" .X}}, and the trim markers {{- and -}}.
  */
+type Eval = (dot: unknown) => unknown;
+/** Parsed once per template: a list command renders it for every row. */
 type Node =
   | { kind: 'text'; text: string }
-  | { kind: 'expr'; expr: string }
-  | { kind: 'range'; expr: string; body: Node[]; otherwise: Node[] }
-  | { kind: 'if'; expr: string; body: Node[]; otherwise: Node[] };
+  | { kind: 'expr'; eval: Eval }
+  | { kind: 'range'; eval: Eval; body: Node[]; otherwise: Node[] }
+  | { kind: 'if'; eval: Eval; body: Node[]; otherwise: Node[] };
 
 export type Template = (data: unknown) => string;
 
@@ -22,20 +25,20 @@ export function compileTemplate(source: string): Template {
     while (pos < tokens.length) {
       const tk = tokens[pos++]!;
       if (tk.kind === 'text') {
-        nodes.push(tk);
+        nodes.push({ kind: 'text', text: tk.text.replace(/\\t/g, '\t').replace(/\\n/g, '\n') });
         continue;
       }
       const word = tk.expr.split(/\s+/)[0]!;
       if (stopAt.includes(word)) return { nodes, stop: word };
       if (word === 'range' || word === 'if') {
-        const expr = tk.expr.slice(word.length).trim();
+        const expr = compileExpr(tk.expr.slice(word.length).trim());
         const body = parse(['end', 'else']);
         const otherwise = body.stop === 'else' ? parse(['end']).nodes : [];
-        nodes.push({ kind: word, expr, body: body.nodes, otherwise });
+        nodes.push({ kind: word, eval: expr, body: body.nodes, otherwise });
         continue;
       }
       if (word === 'end' || word === 'else') throw new InvalidArgumentError(`template: unexpected {{${word}}} in ${JSON.stringify(source)}`);
-      nodes.push({ kind: 'expr', expr: tk.expr });
+      nodes.push({ kind: 'expr', eval: compileExpr(tk.expr) });
     }
     if (stopAt.length > 0) throw new InvalidArgumentError(`template: missing {{end}} in ${JSON.stringify(source)}`);
     return { nodes, stop: '' };
@@ -69,16 +72,16 @@ function render(nodes: Node[], dot: unknown): string {
   for (const node of nodes) {
     switch (node.kind) {
       case 'text':
-        out += node.text.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+        out += node.text;
         break;
       case 'expr':
-        out += show(evaluate(node.expr, dot));
+        out += show(node.eval(dot));
         break;
       case 'if':
-        out += render(truthy(evaluate(node.expr, dot)) ? node.body : node.otherwise, dot);
+        out += render(truthy(node.eval(dot)) ? node.body : node.otherwise, dot);
         break;
       case 'range': {
-        const value = evaluate(node.expr, dot);
+        const value = node.eval(dot);
         const items = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [];
         out += items.length ? items.map((item) => render(node.body, item)).join('') : render(node.otherwise, dot);
         break;
@@ -88,56 +91,72 @@ function render(nodes: Node[], dot: unknown): string {
   return out;
 }
 
-function evaluate(expr: string, dot: unknown): unknown {
-  const args = splitArgs(expr);
-  const [head, ...rest] = args;
-  if (head === undefined) return '';
+/** An action's pipeline, as a function of dot; an unknown function is a parse error, as in Go. */
+function compileExpr(expr: string): Eval {
+  const [head, ...rest] = splitArgs(expr);
+  if (head === undefined) return () => '';
+  const args = rest.map(compileValue);
+  const arg = (i: number): Eval => args[i] ?? (() => undefined);
   switch (head) {
-    case 'json':
-      return JSON.stringify(rest.length ? value(rest[0]!, dot) : dot);
-    case 'index': {
-      let v = value(rest[0]!, dot);
-      for (const key of rest.slice(1)) v = (v as Record<string, unknown> | undefined)?.[String(value(key, dot))];
-      return v ?? '';
+    case 'json': {
+      const of = args.length ? arg(0) : (dot: unknown) => dot;
+      return (dot) => JSON.stringify(of(dot));
     }
+    case 'index':
+      return (dot) => {
+        let v = arg(0)(dot);
+        for (const key of args.slice(1)) v = (v as Record<string, unknown> | undefined)?.[String(key(dot))];
+        return v ?? '';
+      };
     case 'upper':
-      return show(value(rest[0]!, dot)).toUpperCase();
+      return (dot) => show(arg(0)(dot)).toUpperCase();
     case 'lower':
-      return show(value(rest[0]!, dot)).toLowerCase();
+      return (dot) => show(arg(0)(dot)).toLowerCase();
     case 'join':
-      return (value(rest[0]!, dot) as unknown[] | undefined)?.join(String(value(rest[1]!, dot))) ?? '';
-    case 'printf': {
-      const format = String(value(rest[0]!, dot));
-      const values = rest.slice(1).map((a) => value(a, dot));
-      return format.replace(/%[sdvq]/g, (spec) => {
-        const v = values.shift();
-        return spec === '%q' ? JSON.stringify(show(v)) : show(v);
-      });
-    }
+      return (dot) => (arg(0)(dot) as unknown[] | undefined)?.join(String(arg(1)(dot))) ?? '';
+    case 'printf':
+      return (dot) => {
+        const format = String(arg(0)(dot));
+        const values = args.slice(1).map((a) => a(dot));
+        return format.replace(/%[sdvq]/g, (spec) => {
+          const v = values.shift();
+          return spec === '%q' ? JSON.stringify(show(v)) : show(v);
+        });
+      };
     default:
       if (rest.length > 0) throw new InvalidArgumentError(`template: function "${head}" not defined`);
-      return value(head, dot);
+      return compileValue(head);
   }
 }
 
-function value(arg: string, dot: unknown): unknown {
-  if (arg.startsWith('"')) return JSON.parse(arg);
-  if (/^-?\d+$/.test(arg)) return Number(arg);
-  if (arg === '.') return dot;
-  if (!arg.startsWith('.')) throw new InvalidArgumentError(`template: cannot evaluate ${JSON.stringify(arg)}`);
-  let v: unknown = dot;
-  for (const part of arg.slice(1).split('.')) {
-    if (v === null || typeof v !== 'object') return '';
-    const obj = v as Record<string, unknown>;
-    if (!(part in obj)) {
-      const key = Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
-      if (key === undefined) throw new InvalidArgumentError(`template: can't evaluate field ${part}`);
-      v = obj[key];
-    } else {
-      v = obj[part];
-    }
+/** A literal, dot, or a field path such as .State.Status (matched without case as a fallback). */
+function compileValue(arg: string): Eval {
+  if (arg.startsWith('"')) {
+    const literal: unknown = JSON.parse(arg);
+    return () => literal;
   }
-  return v;
+  if (/^-?\d+$/.test(arg)) {
+    const n = Number(arg);
+    return () => n;
+  }
+  if (arg === '.') return (dot) => dot;
+  if (!arg.startsWith('.')) throw new InvalidArgumentError(`template: cannot evaluate ${JSON.stringify(arg)}`);
+  const path = arg.slice(1).split('.');
+  return (dot) => {
+    let v: unknown = dot;
+    for (const part of path) {
+      if (v === null || typeof v !== 'object') return '';
+      const obj = v as Record<string, unknown>;
+      if (!(part in obj)) {
+        const key = Object.keys(obj).find((k) => k.toLowerCase() === part.toLowerCase());
+        if (key === undefined) throw new InvalidArgumentError(`template: can't evaluate field ${part}`);
+        v = obj[key];
+      } else {
+        v = obj[part];
+      }
+    }
+    return v;
+  };
 }
 
 function splitArgs(expr: string): string[] {
@@ -156,7 +175,7 @@ export function show(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(show).join(' ')}]`;
   if (typeof v === 'object') {
     return `map[${Object.entries(v as Record<string, unknown>)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([k, x]) => `${k}:${show(x)}`)
       .join(' ')}]`;
   }
