@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@corral/core';
 import { DetachScanner, checkpointArgs, conmonArgs, execStartError, parseDetachKeys } from '../src/index.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findOnPath } from '../src/runtimes.js';
 
 const base = {
   containerId: 'c1',
@@ -94,5 +98,24 @@ describe('exec start errors', () => {
     expect(execStartError('stat /bin/nope: no such file or directory', 'c1', ['/bin/nope']).code).toBe(ErrorCode.ExecNotFound);
     expect(execStartError('exec: "/etc": permission denied', 'c1', ['/etc'])).toMatchObject({ code: ErrorCode.ExecCannotInvoke, details: { exitCode: 126 } });
     expect(execStartError('something else', 'c1', ['x']).code).toBe(ErrorCode.RuntimeError);
+  });
+});
+
+describe('finding a runtime on PATH', () => {
+  it('skips missing entries, directories and files without an execute bit', () => {
+    const root = mkdtempSync(join(tmpdir(), 'corral-path-'));
+    try {
+      const [empty, dir, plain, exe] = ['empty', 'dir', 'plain', 'exe'].map((d) => join(root, d));
+      for (const d of [empty, dir, plain, exe]) mkdirSync(d);
+      mkdirSync(join(dir, 'tool'));
+      writeFileSync(join(plain, 'tool'), '#!/bin/sh\n', { mode: 0o644 });
+      writeFileSync(join(exe, 'tool'), '#!/bin/sh\n', { mode: 0o755 });
+      const path = [join(root, 'missing'), empty, dir, plain, exe].join(':');
+      expect(findOnPath('tool', path)).toBe(join(exe, 'tool'));
+      expect(findOnPath('other', path)).toBeUndefined();
+      expect(findOnPath(join(plain, 'tool'), path)).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
