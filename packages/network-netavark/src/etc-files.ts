@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@corral/core';
 import { isIPv4 } from './ipv4.js';
 
@@ -65,9 +65,9 @@ export function parseResolvConf(text: string): HostResolvConf {
   return out;
 }
 
-export async function readHostResolvConf(path = '/etc/resolv.conf'): Promise<HostResolvConf> {
+export function readHostResolvConf(path = '/etc/resolv.conf'): HostResolvConf {
   try {
-    return parseResolvConf(await readFile(path, 'utf8'));
+    return parseResolvConf(readFileSync(path, 'utf8'));
   } catch {
     return { nameservers: [], search: [], options: [] };
   }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ConflictError,
@@ -63,7 +64,7 @@ export class NetavarkNetworkBackend implements NetworkBackend {
   readonly #lock: HostLock;
   readonly #logger: Logger;
   readonly #graceMs: number;
-  #dirsReady: Promise<void> | undefined;
+  #dirsReady = false;
 
   constructor(options: NetavarkBackendOptions) {
     this.#store = options.store;
@@ -102,7 +103,7 @@ export class NetavarkNetworkBackend implements NetworkBackend {
       throw new InvalidArgumentError(`container ${request.containerName} joins no network in bridge mode`);
     }
     validateDnsServers(network.dnsServers);
-    await this.#ensureDirs();
+    this.#ensureDirs();
 
     // Whatever an earlier start of this container left (a crash between setup and the
     // state save) goes first, so it cannot hold addresses or the namespace path.
@@ -171,7 +172,7 @@ export class NetavarkNetworkBackend implements NetworkBackend {
   }
 
   async refresh(): Promise<NetworkRefreshReport> {
-    await this.#ensureDirs();
+    this.#ensureDirs();
     const report: NetworkRefreshReport = { tornDown: [], released: [] };
     const states = new Map((await this.#store.containers.list()).map((r) => [r.config.id, r.state.netnsPath] as const));
     const records = await this.#records.list();
@@ -320,7 +321,9 @@ export class NetavarkNetworkBackend implements NetworkBackend {
 
   async #writeEtcFiles(request: NetworkSetupRequest, options: NetavarkOptions): Promise<ContainerEtcFiles> {
     const dir = this.#records.filesDir(request.containerId);
-    await mkdir(dir, { recursive: true, mode: 0o755 });
+    // Three small files on tmpfs: synchronous writes take microseconds, where each
+    // fs/promises call would be a thread-pool round trip on the way to the container.
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
     const addresses: ContainerAddress[] = Object.entries(options.networks).map(([name, per]) => {
       const info = options.network_info[name]!;
       return { network: name, ip: per.static_ips[0]!, gateway: info.subnets[0]?.gateway ?? '', dnsEnabled: info.dns_enabled };
@@ -328,23 +331,20 @@ export class NetavarkNetworkBackend implements NetworkBackend {
     const hostname = request.hostname || request.containerId.slice(0, 12);
     const files = { hosts: path.join(dir, 'hosts'), resolvConf: path.join(dir, 'resolv.conf'), hostname: path.join(dir, 'hostname') };
     const { network } = request;
-    await Promise.all([
-      writeFile(files.hosts, renderHosts({ hostname, containerName: request.containerName, addresses, extraHosts: network.extraHosts }), { mode: 0o644 }),
-      writeFile(
-        files.resolvConf,
-        renderResolvConf({ host: await readHostResolvConf(), addresses, dnsServers: network.dnsServers, dnsSearch: network.dnsSearch }),
-        { mode: 0o644 },
-      ),
-      writeFile(files.hostname, renderHostname(hostname), { mode: 0o644 }),
-    ]);
+    writeFileSync(files.hosts, renderHosts({ hostname, containerName: request.containerName, addresses, extraHosts: network.extraHosts }), { mode: 0o644 });
+    writeFileSync(
+      files.resolvConf,
+      renderResolvConf({ host: readHostResolvConf(), addresses, dnsServers: network.dnsServers, dnsSearch: network.dnsSearch }),
+      { mode: 0o644 },
+    );
+    writeFileSync(files.hostname, renderHostname(hostname), { mode: 0o644 });
     return files;
   }
 
-  #ensureDirs(): Promise<void> {
-    this.#dirsReady ??= (async () => {
-      for (const dir of [this.netnsDir, this.configDir]) await mkdir(dir, { recursive: true, mode: 0o755 });
-    })();
-    return this.#dirsReady;
+  #ensureDirs(): void {
+    if (this.#dirsReady) return;
+    for (const dir of [this.netnsDir, this.configDir]) mkdirSync(dir, { recursive: true, mode: 0o755 });
+    this.#dirsReady = true;
   }
 
   #mayBeStarting(pid: number, createdAt: number): boolean {

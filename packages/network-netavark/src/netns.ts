@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { RuntimeError } from '@corral/core';
 import { run } from './exec.js';
 
@@ -11,10 +11,10 @@ import { run } from './exec.js';
 
 export async function createNetns(path: string): Promise<void> {
   // 'wx': a namespace file that is already there belongs to someone; the caller clears it.
-  await writeFile(path, '', { flag: 'wx', mode: 0o644 });
+  writeFileSync(path, '', { flag: 'wx', mode: 0o644 });
   const r = await run('unshare', [`--net=${path}`, 'true']);
   if (r.exitCode !== 0) {
-    await rm(path, { force: true });
+    rmSync(path, { force: true });
     throw new RuntimeError(`cannot create the network namespace ${path}: ${r.stderr || `exit status ${r.exitCode}`}`, {
       details: { path },
     });
@@ -27,7 +27,8 @@ export async function isMounted(path: string): Promise<boolean> {
 }
 
 export async function mountPoints(): Promise<Set<string>> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  // Synchronous, as the other small files here: a thread-pool hop costs more than the read.
+  const info = readFileSync('/proc/self/mountinfo', 'utf8');
   const points = new Set<string>();
   for (const line of info.split('\n')) {
     const field = line.split(' ')[4];
@@ -46,7 +47,7 @@ export async function removeNetns(path: string, mounted?: boolean): Promise<void
       });
     }
   }
-  await rm(path, { force: true });
+  rmSync(path, { force: true });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
 import { ErrorCode, NetworkBackend, PluginError, PluginSkipError, StateStore, definePlugin, type Plugin } from '@corral/core';
 import { DEFAULT_AARDVARK, DEFAULT_NETAVARK, NetavarkNetworkBackend } from './netavark-backend.js';
 
@@ -45,9 +45,11 @@ export function createNetworkNetavarkPlugin(): Plugin<NetworkNetavarkConfig> {
         ['netavark', netavarkPath],
         ['aardvark-dns', aardvarkPath],
       ] as const) {
-        await access(file, constants.X_OK).catch((err) => {
+        try {
+          accessSync(file, constants.X_OK);
+        } catch (err) {
           throw new PluginSkipError(`${what} not found at ${file} (install podman's netavark and aardvark-dns)`, { cause: err });
-        });
+        }
       }
       backend = new NetavarkNetworkBackend({
         ...config,

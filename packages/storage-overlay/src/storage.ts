@@ -1,6 +1,6 @@
 import { randomBytes, createHash } from '@corral/core/crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream';
 import type { Readable, Transform } from 'node:stream';
@@ -67,7 +67,7 @@ export class OverlayStorage {
     // Synchronous: these exist on every open but the first, and each is one syscall.
     for (const dir of [this.blobsDir, join(this.layersDir, 'l'), this.containersDir, this.tmpDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Leftovers of processes that died mid-import: nothing half-imported survives.
-    for (const entry of await readdir(this.tmpDir)) {
+    for (const entry of readdirSync(this.tmpDir)) {
       const pid = Number.parseInt(entry, 10);
       if (!Number.isFinite(pid) || !alive(pid)) await rm(join(this.tmpDir, entry), { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerStatus as S, isActive } from '../status.js';
 import { ConflictError, ErrorCode, describeError } from '../errors.js';
@@ -42,7 +42,8 @@ export async function removeLocked(h: ContainerHandle, options: RemoveOptions): 
   // releaseResources saved Exited; the record says Removing until it is gone.
   h.state.status = S.Removing;
   await sv.rootfs.remove(config.id);
-  await rm(join(sv.engineDir, 'containers', config.id), { recursive: true, force: true });
+  // A few files (the log, artifacts): synchronous, as a thread-pool hop per entry costs more.
+  rmSync(join(sv.engineDir, 'containers', config.id), { recursive: true, force: true });
   if (h.state.exitCode !== null) await sv.store.exitCodes.record(config.id, h.state.exitCode);
   await sv.store.containers.remove(config.id);
   await emitContainerEvent(sv, config, 'remove');

@@ -6,7 +6,7 @@ import type { NetworkSetupRequest } from '../contracts/network-backend.js';
 import type { ContainerConfig } from '../types/container-config.js';
 import { emitContainerEvent } from './events.js';
 import { containerLogPath, saveState, type ContainerHandle } from './handle.js';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -60,7 +60,7 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
 
     undo.push(() => sv.runtime.delete(config.id, true));
     const logPath = containerLogPath(h);
-    if (logPath) await mkdir(dirname(logPath), { recursive: true, mode: 0o700 });
+    if (logPath) mkdirSync(dirname(logPath), { recursive: true, mode: 0o700 });
     const created = await sv.runtime.create({
       config,
       image,
