@@ -14,6 +14,7 @@ import {
   type NetworkRefreshReport,
   type NetworkSetupRequest,
   type NetworkSetupResult,
+  type NetworkSetupStage,
   type StateStore,
 } from '@corral/core';
 import { AddressAllocator } from './allocator.js';
@@ -95,6 +96,15 @@ export class NetavarkNetworkBackend implements NetworkBackend {
   }
 
   async setup(request: NetworkSetupRequest): Promise<NetworkSetupResult> {
+    return (await this.setupStaged(request)).finish();
+  }
+
+  /**
+   * The namespace and the /etc files first (the addresses are ours to allocate, so the
+   * files need nothing from netavark), then netavark in `finish`: the engine creates the
+   * runtime container meanwhile, which takes about as long as netavark's setup.
+   */
+  async setupStaged(request: NetworkSetupRequest): Promise<NetworkSetupStage> {
     const { containerId, network } = request;
     if (network.mode !== 'bridge') {
       throw new InvalidArgumentError(`container ${request.containerName} has network mode ${network.mode}: only bridge needs a network setup`);
@@ -114,23 +124,35 @@ export class NetavarkNetworkBackend implements NetworkBackend {
     const record: SetupRecord = { containerId, netnsPath, pid: process.pid, createdAt: Date.now() };
     await this.#records.write(record);
     let options: NetavarkOptions | undefined;
+    const undo = async (err: unknown): Promise<never> => {
+      await this.#teardownSetup(containerId, netnsPath, options).catch((undoErr) =>
+        this.#logger.warn({ err: undoErr, containerId }, 'undoing a failed network setup failed'),
+      );
+      throw err;
+    };
+    let etcFiles: ContainerEtcFiles;
     try {
       options = await this.#buildOptions(request);
       await this.#records.write({ ...record, options });
       await removeNetns(netnsPath);
       await createNetns(netnsPath);
-      const netavarkOptions = options;
-      const result = await this.#lock.run(() => this.#cli.setup(netnsPath, netavarkOptions));
-      const etcFiles = await this.#writeEtcFiles(request, options);
-      const status: NetavarkContainerStatus = { backend: 'netavark', version: 1, netnsPath, options, result };
-      this.#logger.debug({ containerId, netnsPath, networks: Object.keys(options.networks) }, 'network set up');
-      return { netnsPath, status, etcFiles };
+      etcFiles = this.#writeEtcFiles(request, options);
     } catch (err) {
-      await this.#teardownSetup(containerId, netnsPath, options).catch((undoErr) =>
-        this.#logger.warn({ err: undoErr, containerId }, 'undoing a failed network setup failed'),
-      );
-      throw err;
+      return undo(err);
     }
+    const netavarkOptions = options;
+    let finished: Promise<NetworkSetupResult> | undefined;
+    const finish = async (): Promise<NetworkSetupResult> => {
+      try {
+        const result = await this.#lock.run(() => this.#cli.setup(netnsPath, netavarkOptions));
+        const status: NetavarkContainerStatus = { backend: 'netavark', version: 1, netnsPath, options: netavarkOptions, result };
+        this.#logger.debug({ containerId, netnsPath, networks: Object.keys(netavarkOptions.networks) }, 'network set up');
+        return { netnsPath, status, etcFiles };
+      } catch (err) {
+        return undo(err);
+      }
+    };
+    return { netnsPath, etcFiles, finish: () => (finished ??= finish()) };
   }
 
   async teardown(request: TeardownRequest): Promise<void> {
@@ -319,7 +341,7 @@ export class NetavarkNetworkBackend implements NetworkBackend {
     }
   }
 
-  async #writeEtcFiles(request: NetworkSetupRequest, options: NetavarkOptions): Promise<ContainerEtcFiles> {
+  #writeEtcFiles(request: NetworkSetupRequest, options: NetavarkOptions): ContainerEtcFiles {
     const dir = this.#records.filesDir(request.containerId);
     // Three small files on tmpfs: synchronous writes take microseconds, where each
     // fs/promises call would be a thread-pool round trip on the way to the container.

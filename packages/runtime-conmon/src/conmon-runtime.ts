@@ -102,6 +102,10 @@ export class ConmonRuntime implements OciRuntime {
     const exitCommand = this.exitCommand(id);
     // Everything that can reject the input runs before anything is written.
     const spec = buildSpec(req, this.host());
+    // runc and crun only join the namespace at create, so the network may still be
+    // coming up; runsc copies the interfaces into its own stack when its sandbox boots,
+    // and a restore runs the processes at once: those wait for it.
+    if (req.networkReady && (runtime.kind === 'runsc' || runtime.kind === 'other' || req.restoreFrom)) await req.networkReady;
 
     mkdirSync(paths.exitDir, { recursive: true });
     mkdirSync(paths.persistDir, { recursive: true });

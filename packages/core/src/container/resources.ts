@@ -2,7 +2,7 @@ import { ContainerStatus as S } from '../status.js';
 import { CorralError, ErrorCode, RuntimeError, describeError } from '../errors.js';
 import { emptyImageConfig } from '../types/image.js';
 import type { RuntimeRestoreOptions } from '../contracts/oci-runtime.js';
-import type { NetworkSetupRequest } from '../contracts/network-backend.js';
+import type { NetworkBackend, NetworkSetupRequest, NetworkSetupStage } from '../contracts/network-backend.js';
 import type { ContainerConfig } from '../types/container-config.js';
 import { emitContainerEvent } from './events.js';
 import { containerLogPath, saveState, type ContainerHandle } from './handle.js';
@@ -40,10 +40,14 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
       undo.push(() => sv.rootfs.unmount(config.id));
       return path;
     });
+    // The network comes in two steps: the namespace and /etc files first, then the
+    // interfaces and firewall rules, which may be set up while the runtime container is
+    // created (see RuntimeCreateRequest.networkReady).
+    let networkStatus: unknown = null;
     const networking = bridge
-      ? sv.network!.setup({ ...request, ...(options.previousNetwork ? { previous: options.previousNetwork } : {}) }).then((result) => {
-          undo.push(() => sv.network!.teardown({ ...request, netnsPath: result.netnsPath, status: result.status }));
-          return result;
+      ? stagedSetup(sv.network!, { ...request, ...(options.previousNetwork ? { previous: options.previousNetwork } : {}) }).then((stage) => {
+          undo.push(() => sv.network!.teardown({ ...request, netnsPath: stage.netnsPath, status: networkStatus }));
+          return stage;
         })
       : Promise.resolve(undefined);
     const resolving = sv.images.resolve(config.imageId).then(
@@ -51,25 +55,29 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
       () => emptyImageConfig(),
     );
     // All settle before a failure is thrown, so that the undo list is complete.
-    const failed = (await Promise.allSettled([mounting, networking, resolving])).find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await settleAll([mounting, networking, resolving]);
     const [rootfs, network, image] = await Promise.all([mounting, networking, resolving]);
     const netnsPath = network?.netnsPath ?? '';
-    const networkStatus: unknown = network?.status ?? null;
     const etcFiles = network?.etcFiles ?? {};
 
     undo.push(() => sv.runtime.delete(config.id, true));
     const logPath = containerLogPath(h);
     if (logPath) mkdirSync(dirname(logPath), { recursive: true, mode: 0o700 });
-    const created = await sv.runtime.create({
+    const finishing = network?.finish().then((result) => {
+      networkStatus = result.status;
+    });
+    const creating = sv.runtime.create({
       config,
       image,
       rootfs,
       netnsPath,
       etcFiles,
       logPath,
+      ...(finishing ? { networkReady: finishing } : {}),
       ...(restoreFrom ? { restoreFrom } : {}),
     });
+    await settleAll([creating, finishing]);
+    const created = await creating;
 
     h.state.mountPoint = rootfs;
     h.state.mountCount += 1;
@@ -86,6 +94,19 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
     }
     throw err;
   }
+}
+
+/** A backend without the two-step setup: its whole setup is the first step. */
+async function stagedSetup(network: NetworkBackend, request: NetworkSetupRequest): Promise<NetworkSetupStage> {
+  if (network.setupStaged) return network.setupStaged(request);
+  const result = await network.setup(request);
+  return { netnsPath: result.netnsPath, etcFiles: result.etcFiles, finish: async () => result };
+}
+
+/** Waits for every promise to settle, then throws the first rejection. */
+async function settleAll(promises: (Promise<unknown> | undefined)[]): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

@@ -24,6 +24,21 @@ export interface NetworkSetupResult {
   etcFiles: ContainerEtcFiles;
 }
 
+/**
+ * The first step of a staged setup: the namespace exists and the /etc files are
+ * written, so the runtime container can be created in it while the interfaces and
+ * firewall rules are still being set up.
+ */
+export interface NetworkSetupStage {
+  netnsPath: string;
+  etcFiles: ContainerEtcFiles;
+  /**
+   * Resolves once the setup is complete, with what `setup` would return. When it
+   * rejects, the backend has undone the whole setup itself.
+   */
+  finish(): Promise<NetworkSetupResult>;
+}
+
 export interface NetworkCreateOptions {
   name: string;
   /** IPv4 CIDR; picked from the backend's pool when absent. */
@@ -51,6 +66,11 @@ export interface NetworkRefreshReport {
 /** Container networking: namespaces, bridges, ports, names. */
 export interface NetworkBackend {
   setup(request: NetworkSetupRequest): Promise<NetworkSetupResult>;
+  /**
+   * Optional: `setup` in two steps (see NetworkSetupStage). A rejection of either step
+   * leaves nothing set up; after the first step, teardown undoes what is there.
+   */
+  setupStaged?(request: NetworkSetupRequest): Promise<NetworkSetupStage>;
   /** Idempotent: tearing down what is already gone succeeds. */
   teardown(request: NetworkSetupRequest & { netnsPath: string; status: unknown }): Promise<void>;
   createNetwork(options: NetworkCreateOptions): Promise<NetworkDefinition>;

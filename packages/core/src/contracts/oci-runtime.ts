@@ -27,6 +27,15 @@ export interface RuntimeCreateRequest {
   logPath: string;
   /** Restore from checkpoint images in this directory instead of starting fresh. */
   restoreFrom?: RuntimeRestoreOptions;
+  /**
+   * Settles once the namespace at `netnsPath` is fully set up (interfaces, routes,
+   * firewall rules). A runtime whose create only joins the namespace (runc, crun: the
+   * process runs nothing before start) may go ahead meanwhile; one that reads the
+   * namespace at create (gVisor's runsc copies its interfaces into its own network
+   * stack), or a restore (the processes run at once), waits for it first. A rejection
+   * means the setup failed and is undone. Absent: the namespace is ready.
+   */
+  networkReady?: Promise<unknown>;
 }
 
 export interface RuntimeCreated {

@@ -48,7 +48,7 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createEnv(options: { refreshGraceMs?: number } = {}): Promise<TestEnv> {
+export async function createEnv(options: { refreshGraceMs?: number; netavarkPath?: string } = {}): Promise<TestEnv> {
   const dir = await mkdtemp(path.join(tmpdir(), 'corral-netavark-'));
   const store = new MemoryStateStore();
   const tag = randomBytes(3).toString('hex');
@@ -68,6 +68,7 @@ export async function createEnv(options: { refreshGraceMs?: number } = {}): Prom
     interfacePrefix: prefix,
     subnetPool,
     ...(options.refreshGraceMs !== undefined ? { refreshGraceMs: options.refreshGraceMs } : {}),
+    ...(options.netavarkPath ? { netavarkPath: options.netavarkPath } : {}),
   });
   const env: TestEnv = {
     dir,
