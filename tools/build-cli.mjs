@@ -1,7 +1,7 @@
 // Bundles the `corral` command into packages/cli/dist:
 //   bundle.cjs   every command and plugin in one CommonJS file;
 //   corral.cjs   the launcher: runs bundle.cjs with a per-command V8 code cache;
-//   corral       the command users, tests and conmon's exit command run: a sh script
+//   corral       the command users and tests run: a sh script
 //                that starts corral.cjs without NODE_EXTRA_CA_CERTS (see shLauncher).
 // Native addons stay external (they load .node files from node_modules).
 //
@@ -259,9 +259,9 @@ script.runInThisContext()(bundleModule.exports, createRequire(file), bundleModul
  * Corral makes no TLS connection, yet Node parses the whole CA bundle named by
  * NODE_EXTRA_CA_CERTS when it starts, before any of our code runs: 40 of the 60 ms
  * `node -e 0` takes on machines that set it (as these do). The command therefore
- * starts Node without it, and so does everything it starts (conmon, the exit command).
- * The path is fixed at build time: the script cannot resolve the symlink on PATH
- * without running another program.
+ * starts Node without it. (conmon, and through it the exit command, get a minimal
+ * environment of their own.) The path is fixed at build time: the script cannot
+ * resolve the symlink on PATH without running another program.
  */
 const shQuote = (text) => `'${text.replaceAll("'", "'\\''")}'`;
 const shLauncher = `#!/bin/sh

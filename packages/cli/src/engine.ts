@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '@corral/core';
 import type { ConfigOverrides } from '@corral/distro';
@@ -32,14 +31,15 @@ export function cliEngine(globals: ConfigOverrides & { logLevel?: string }): { o
 }
 
 /**
- * The bundle's sh launcher when there is one (it starts Node without the CA bundle,
- * see tools/build-cli.mjs), else this file under the running Node.
+ * Node and the launcher directly, not the sh launcher on PATH: conmon gives its exit
+ * command a minimal environment (no NODE_EXTRA_CA_CERTS), so the sh step would only
+ * add an exec.
  */
 function exitCommand(root: string, runRoot: string, configFile?: string): string[] {
   const self = resolve(fileURLToPath(import.meta.url));
-  const launcher = join(dirname(self), 'corral');
   return [
-    ...(existsSync(launcher) ? [launcher] : [process.execPath, self]),
+    process.execPath,
+    self,
     '--root',
     root,
     '--runroot',
