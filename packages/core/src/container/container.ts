@@ -254,8 +254,8 @@ export class Container {
       // An exited --rm container is one whose removal failed before: finish it.
       if (this.h.state.status === S.Exited && !this.h.config.autoRemove) return;
       await finishExit(this.h);
+      if (this.h.config.autoRemove) await this.removeLockFile();
     });
-    if (this.h.config.autoRemove) await this.removeLockFile();
   }
 
   /** Runs `fn` with the lock taken once; operations on the given container do not relock. */
@@ -292,8 +292,16 @@ export class Container {
 
   /** Removes the container; `force` stops it first. */
   async remove(options: RemoveOptions = {}): Promise<void> {
-    await runOperation(this.h, this.scope, 'remove', () => removeLocked(this.h, options), { force: options.force ?? false });
-    await this.removeLockFile();
+    await runOperation(
+      this.h,
+      this.scope,
+      'remove',
+      async () => {
+        await removeLocked(this.h, options);
+        await this.h.services.locks.remove(this.id);
+      },
+      { force: options.force ?? false },
+    );
   }
 
   // --- exec sessions ---
@@ -363,6 +371,7 @@ export class Container {
     }
   }
 
+  /** Under the lock: the lock manager unlinks the file when this process lets go. */
   private async removeLockFile(): Promise<void> {
     try {
       await this.h.services.store.containers.getState(this.id);

@@ -1,5 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { describeError } from '../errors.js';
+import { ErrorCode, describeError, hasCode } from '../errors.js';
 import { checkTransition, type Operation, type Outcome } from '../transitions.js';
 import type { ContainerHandle } from './handle.js';
 import { syncState } from './sync.js';
@@ -34,6 +34,9 @@ export async function runOperation<T>(
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
     } catch (err) {
+      // Whoever finds the container gone under its lock drops the lock file (at unlock):
+      // a process that waited on a removal, such as a late exit command, re-created it.
+      if (hasCode(err, ErrorCode.CtrRemoved)) await h.services.locks.remove(h.config.id).catch(() => undefined);
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(err) });
       throw err;
