@@ -1,4 +1,5 @@
-import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import {
@@ -14,6 +15,7 @@ import {
 import type { OverlayImageStore } from './image-store.js';
 import type { ContainerRow } from './metadata.js';
 import { isMounted, mountOverlay, unmountPath } from './overlay.js';
+import { removeTree } from './remove-tree.js';
 import type { OverlayStorage } from './storage.js';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -72,7 +74,7 @@ export class OverlayRootfsStore implements RootfsStore {
       this.meta.insertContainer({ id: containerId, imageId: image.id, layers: image.layers, mountCount: 0 });
     });
     try {
-      for (const part of ['upper', 'work', 'merged']) await mkdir(join(dir, part), { recursive: true, mode: 0o755 });
+      for (const part of ['upper', 'work', 'merged']) mkdirSync(join(dir, part), { recursive: true, mode: 0o755 });
     } catch (err) {
       this.meta.write(() => this.meta.deleteContainer(containerId));
       throw new CorralError(ErrorCode.Internal, `creating the root filesystem of ${containerId} failed`, { cause: err });
@@ -132,7 +134,7 @@ export class OverlayRootfsStore implements RootfsStore {
       if (isMounted(merged)) unmountPath(merged);
       this.meta.deleteContainer(containerId);
     });
-    await rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
     await this.storage.collectGarbage();
   }
 
