@@ -1,5 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Sandbox } from './harness.js';
+
+/** Waits until no `corral container cleanup` of this store runs any more. */
+async function exitCommandsDone(root: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    let running = false;
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (cmdline.includes(root) && cmdline.includes('container\0cleanup')) running = true;
+    }
+    if (!running) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('exit commands still running after 15 s');
+}
 
 let box: Sandbox;
 beforeAll(async () => {
@@ -91,6 +109,22 @@ describe('a detached container', () => {
     // The log outlives the runtime container: it goes only with the container.
     expect((await box.run(['logs', id])).stdout).toBe('bye\n');
     await box.run(['rm', id]);
+  });
+
+  it('leaves no lock file behind when the exit command races the removal', async () => {
+    // In both the exit command queues on the container's lock while corral removes it.
+    for (let i = 0; i < 3; i++) {
+      expect((await box.run(['run', '--rm', 'busybox', 'true'])).code).toBe(0);
+      const id = (await box.run(['create', 'busybox', 'true'])).stdout.trim();
+      for (const cmd of ['start', 'wait', 'rm']) expect((await box.run([cmd, id])).code).toBe(0);
+    }
+    await exitCommandsDone(box.root);
+    const kept = new Set((await box.run(['ps', '-a', '-q', '--no-trunc'])).stdout.split('\n').filter(Boolean));
+    // Container locks are named by id (the engine has a few of its own).
+    const locks = readdirSync(join(box.runRoot, 'lock-file', 'locks'))
+      .map((f) => f.replace(/\.(lock|wait)$/, ''))
+      .filter((name) => /^[0-9a-f]{64}$/.test(name));
+    expect(locks.filter((id) => !kept.has(id))).toEqual([]);
   });
 
   it('a --rm container that exits on its own goes away by itself', async () => {

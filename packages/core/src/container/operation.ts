@@ -34,9 +34,7 @@ export async function runOperation<T>(
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
     } catch (err) {
-      // Whoever finds the container gone under its lock drops the lock file (at unlock):
-      // a process that waited on a removal, such as a late exit command, re-created it.
-      if (hasCode(err, ErrorCode.CtrRemoved)) await h.services.locks.remove(h.config.id).catch(() => undefined);
+      await dropLockIfRemoved(h, err);
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(err) });
       throw err;
@@ -54,9 +52,21 @@ export async function withLock<T>(h: ContainerHandle, scope: OperationScope, fn:
   await locker.lock();
   try {
     return await fn();
+  } catch (err) {
+    await dropLockIfRemoved(h, err);
+    throw err;
   } finally {
     await locker.unlock();
   }
+}
+
+/**
+ * Whoever finds the container gone while holding its lock drops the lock file (the
+ * manager unlinks it at unlock): a process that waited on the removal, such as a late
+ * exit command or a wait, opened the file again.
+ */
+async function dropLockIfRemoved(h: ContainerHandle, err: unknown): Promise<void> {
+  if (hasCode(err, ErrorCode.CtrRemoved)) await h.services.locks.remove(h.config.id).catch(() => undefined);
 }
 
 function isTableOperation(op: string): op is Operation {
