@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, parseSignal, type ContainerConfig } from '@corral/core';
 import { execTestConfig, randomContainerId } from '@corral/testkit/suites/oci-runtime';
+import { containerPaths } from '../src/index.js';
 import { collector, makeRootfs, realHarness, until, type RealHarness } from './helpers.js';
 
 const image = makeRootfs();
@@ -50,6 +51,33 @@ describe.each(['runc', 'runsc'])('runtime-conmon integration with %s', (runtimeN
     expect(exitCode).toBe(0);
     expect(log).toMatch(/^\S+ stdout F hello from corral$/m);
     expect(log).toMatch(/^\S+ stderr F oops$/m);
+  });
+
+  it('creates without waiting for the network only where the runtime merely joins the namespace', async () => {
+    let ready!: () => void;
+    const networkReady = new Promise<void>((resolve) => (ready = resolve));
+    const req = { ...h.makeRequest({ command: ['true'] }), networkReady };
+    ids.push(req.config.id);
+    const creating = h.runtime.create(req);
+    // runc joins the namespace at create; runsc's sandbox copies its interfaces when it
+    // boots, so for runsc nothing may be written (nor conmon started) before the network.
+    if (isRunsc) {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(existsSync(containerPaths(h.runDir, req.config.id).meta)).toBe(false);
+    } else {
+      await creating;
+    }
+    ready();
+    await creating;
+    expect((await h.runtime.state(req.config.id)).status).toBe('created');
+  });
+
+  it.runIf(isRunsc)('a network that fails before runsc creates leaves nothing behind', async () => {
+    const networkReady = Promise.reject(new Error('netavark setup failed: injected'));
+    const req = { ...h.makeRequest({ command: ['true'] }), networkReady };
+    await expect(h.runtime.create(req)).rejects.toThrow(/injected/);
+    expect((await h.runtime.state(req.config.id)).status).toBe('unknown');
+    expect(existsSync(containerPaths(h.runDir, req.config.id).dir)).toBe(false);
   });
 
   it('the log is capped at logSizeMax', async () => {
