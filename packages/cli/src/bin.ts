@@ -1,4 +1,4 @@
-// The `corral` executable's entry (bundled into dist/corral.mjs).
+// The `corral` executable's entry (bundled into dist/bundle.cjs, which dist/corral.cjs runs).
 import { main } from './main.js';
 
 main(process.argv.slice(2)).then(
