@@ -59,15 +59,20 @@ describe.each(['runc', 'runsc'])('runtime-conmon integration with %s', (runtimeN
     const req = { ...h.makeRequest({ command: ['true'] }), networkReady };
     ids.push(req.config.id);
     const creating = h.runtime.create(req);
-    // runc joins the namespace at create; runsc's sandbox copies its interfaces when it
-    // boots, so for runsc nothing may be written (nor conmon started) before the network.
-    if (isRunsc) {
-      await new Promise((r) => setTimeout(r, 300));
-      expect(existsSync(containerPaths(h.runDir, req.config.id).meta)).toBe(false);
-    } else {
-      await creating;
+    try {
+      // runc joins the namespace at create; runsc's sandbox copies its interfaces when it
+      // boots, so for runsc nothing may be written (nor conmon started) before the network.
+      if (isRunsc) {
+        await new Promise((r) => setTimeout(r, 300));
+        expect(existsSync(containerPaths(h.runDir, req.config.id).meta)).toBe(false);
+      } else {
+        await creating;
+      }
+    } finally {
+      // Even when an expectation failed: the create must end before afterEach deletes.
+      ready();
+      await creating.catch(() => undefined);
     }
-    ready();
     await creating;
     expect((await h.runtime.state(req.config.id)).status).toBe('created');
   });
@@ -75,6 +80,7 @@ describe.each(['runc', 'runsc'])('runtime-conmon integration with %s', (runtimeN
   it.runIf(isRunsc)('a network that fails before runsc creates leaves nothing behind', async () => {
     const networkReady = Promise.reject(new Error('netavark setup failed: injected'));
     const req = { ...h.makeRequest({ command: ['true'] }), networkReady };
+    ids.push(req.config.id); // deleted after the test should a container come up after all
     await expect(h.runtime.create(req)).rejects.toThrow(/injected/);
     expect((await h.runtime.state(req.config.id)).status).toBe('unknown');
     expect(existsSync(containerPaths(h.runDir, req.config.id).dir)).toBe(false);
