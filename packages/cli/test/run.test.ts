@@ -1,23 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile, readdir } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitForNoProcess } from '@corral/testkit/host-cleanup';
 import { Sandbox } from './harness.js';
-
-/** Waits until no `corral container cleanup` of this store runs any more. */
-async function exitCommandsDone(root: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    let running = false;
-    for (const pid of await readdir('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.includes(root) && cmdline.includes('container\0cleanup')) running = true;
-    }
-    if (!running) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('exit commands still running after 15 s');
-}
 
 let box: Sandbox;
 beforeAll(async () => {
@@ -118,7 +103,8 @@ describe('a detached container', () => {
       const id = (await box.run(['create', 'busybox', 'true'])).stdout.trim();
       for (const cmd of ['start', 'wait', 'rm']) expect((await box.run([cmd, id])).code).toBe(0);
     }
-    await exitCommandsDone(box.root);
+    // The late exit commands of this store finish first.
+    expect(await waitForNoProcess((cmdline) => cmdline.includes(box.root) && cmdline.includes('container\0cleanup'))).toBe(true);
     const kept = new Set((await box.run(['ps', '-a', '-q', '--no-trunc'])).stdout.split('\n').filter(Boolean));
     // Container locks are named by id (the engine has a few of its own).
     const locks = readdirSync(join(box.runRoot, 'lock-file', 'locks'))

@@ -9,19 +9,28 @@ import { readdir, readFile } from 'node:fs/promises';
  * recreate it. Waits (bounded) until no other process names `dir` on its command line.
  */
 export async function waitForProcessesUsing(dir: string, timeoutMs = 15_000): Promise<void> {
+  await waitForNoProcess((cmdline) => cmdline.includes(dir), timeoutMs);
+}
+
+/**
+ * Waits (bounded) until no other process's command line (arguments joined by NUL, as
+ * /proc gives it) matches; true when none is left, false at the deadline.
+ */
+export async function waitForNoProcess(matches: (cmdline: string) => boolean, timeoutMs = 15_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     let busy = false;
     for (const pid of await readdir('/proc').catch(() => [] as string[])) {
       if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(dir)) {
+      if (matches(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) {
         busy = true;
         break;
       }
     }
-    if (!busy) return;
+    if (!busy) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
+  return false;
 }
 
 /** Lazily unmounts everything mounted at or below `dir`, deepest first. */
