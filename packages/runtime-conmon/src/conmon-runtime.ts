@@ -402,16 +402,19 @@ export class ConmonRuntime implements OciRuntime {
     return { status: 'stopped', pid: 0, exitCode: exit.code, exitedAt: exit.at, oomKilled: existsSync(paths.oomFile) };
   }
 
-  /** `runtime state`: undefined when the runtime does not know the container. */
-  /** The container's process is dead but conmon has written no exit file for it yet. */
+  /**
+   * The container's process is dead but conmon has written no exit file for it yet. A
+   * record without a pid (a create that died before runc reported one) is no such case.
+   */
   private diedUnrecorded(meta: ContainerMeta): boolean {
-    return !isAlive(meta.pid) && !existsSync(containerPaths(this.runDir, meta.id).exitFile);
+    return meta.pid > 0 && !isAlive(meta.pid) && !existsSync(containerPaths(this.runDir, meta.id).exitFile);
   }
 
   private recordStatus(meta: ContainerMeta, status: NonNullable<ContainerMeta['status']>): void {
     writeMeta(containerPaths(this.runDir, meta.id).meta, { ...meta, status });
   }
 
+  /** `runtime state`: undefined when the runtime does not know the container. */
   private async runtimeState(meta: ContainerMeta, id: string): Promise<{ status: 'created' | 'running' | 'paused' | 'stopped'; pid: number } | undefined> {
     const r = await runRuntime(meta.runtime, ['state', id]);
     if (r.exitCode !== 0) {

@@ -29,13 +29,15 @@ export function findOnPath(name: string, pathEnv = process.env.PATH ?? '/usr/loc
 }
 
 /**
- * stat first, without throwing: a failed accessSync builds an Error with a stack, and a
- * PATH of a dozen entries made this ~4 ms of every command. access(2) then confirms a hit.
+ * stat first, without throwing for a missing file: a failed accessSync builds an Error
+ * with a stack, and a PATH of a dozen entries made this ~4 ms of every command. Other
+ * failures (a PATH entry that is a file, a directory we may not search) still throw, and
+ * mean "not here" too. access(2) then confirms a hit.
  */
 function isExecutable(path: string): boolean {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st?.isFile() || (st.mode & 0o111) === 0) return false;
   try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st?.isFile() || (st.mode & 0o111) === 0) return false;
     accessSync(path, constants.X_OK);
     return true;
   } catch {

@@ -110,7 +110,8 @@ describe('finding a runtime on PATH', () => {
       mkdirSync(join(dir, 'tool'));
       writeFileSync(join(plain, 'tool'), '#!/bin/sh\n', { mode: 0o644 });
       writeFileSync(join(exe, 'tool'), '#!/bin/sh\n', { mode: 0o755 });
-      const path = [join(root, 'missing'), empty, dir, plain, exe].join(':');
+      // A PATH entry that is a file makes stat fail with ENOTDIR: not here either.
+      const path = [join(root, 'missing'), join(plain, 'tool'), empty, dir, plain, exe].join(':');
       expect(findOnPath('tool', path)).toBe(join(exe, 'tool'));
       expect(findOnPath('other', path)).toBeUndefined();
       expect(findOnPath(join(plain, 'tool'), path)).toBeUndefined();
