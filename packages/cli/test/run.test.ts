@@ -103,6 +103,9 @@ describe('a detached container', () => {
       const id = (await box.run(['create', 'busybox', 'true'])).stdout.trim();
       for (const cmd of ['start', 'wait', 'rm']) expect((await box.run([cmd, id])).code).toBe(0);
     }
+    // A --rm container removed by the stop itself.
+    const auto = (await box.run(['run', '-d', '--rm', 'busybox', 'sleep', '60'])).stdout.trim();
+    expect((await box.run(['stop', '-t', '0', auto])).code).toBe(0);
     // The late exit commands of this store finish first.
     expect(await waitForNoProcess((cmdline) => cmdline.includes(box.root) && cmdline.includes('container\0cleanup'))).toBe(true);
     const kept = new Set((await box.run(['ps', '-a', '-q', '--no-trunc'])).stdout.split('\n').filter(Boolean));

@@ -254,7 +254,6 @@ export class Container {
       // An exited --rm container is one whose removal failed before: finish it.
       if (this.h.state.status === S.Exited && !this.h.config.autoRemove) return;
       await finishExit(this.h);
-      if (this.h.config.autoRemove) await this.removeLockFile();
     });
   }
 
@@ -292,16 +291,7 @@ export class Container {
 
   /** Removes the container; `force` stops it first. */
   async remove(options: RemoveOptions = {}): Promise<void> {
-    await runOperation(
-      this.h,
-      this.scope,
-      'remove',
-      async () => {
-        await removeLocked(this.h, options);
-        await this.h.services.locks.remove(this.id);
-      },
-      { force: options.force ?? false },
-    );
+    await runOperation(this.h, this.scope, 'remove', () => removeLocked(this.h, options), { force: options.force ?? false });
   }
 
   // --- exec sessions ---
@@ -368,15 +358,6 @@ export class Container {
       const dep = await this.directory.get(id);
       const state = await dep.sync();
       if (state.status !== S.Running) await dep.start();
-    }
-  }
-
-  /** Under the lock: the lock manager unlinks the file when this process lets go. */
-  private async removeLockFile(): Promise<void> {
-    try {
-      await this.h.services.store.containers.getState(this.id);
-    } catch (err) {
-      if (hasCode(err, ErrorCode.NoSuchCtr)) await this.h.services.locks.remove(this.id);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { ErrorCode, describeError, hasCode } from '../errors.js';
+import { describeError } from '../errors.js';
 import { checkTransition, type Operation, type Outcome } from '../transitions.js';
 import type { ContainerHandle } from './handle.js';
 import { syncState } from './sync.js';
@@ -34,7 +34,6 @@ export async function runOperation<T>(
       span.setStatus({ code: SpanStatusCode.OK });
       return result;
     } catch (err) {
-      await dropLockIfRemoved(h, err);
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(err) });
       throw err;
@@ -52,21 +51,9 @@ export async function withLock<T>(h: ContainerHandle, scope: OperationScope, fn:
   await locker.lock();
   try {
     return await fn();
-  } catch (err) {
-    await dropLockIfRemoved(h, err);
-    throw err;
   } finally {
     await locker.unlock();
   }
-}
-
-/**
- * Whoever finds the container gone while holding its lock drops the lock file (the
- * manager unlinks it at unlock): a process that waited on the removal, such as a late
- * exit command or a wait, opened the file again.
- */
-async function dropLockIfRemoved(h: ContainerHandle, err: unknown): Promise<void> {
-  if (hasCode(err, ErrorCode.CtrRemoved)) await h.services.locks.remove(h.config.id).catch(() => undefined);
 }
 
 function isTableOperation(op: string): op is Operation {

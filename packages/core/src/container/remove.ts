@@ -46,6 +46,8 @@ export async function removeLocked(h: ContainerHandle, options: RemoveOptions): 
   rmSync(join(sv.engineDir, 'containers', config.id), { recursive: true, force: true });
   if (h.state.exitCode !== null) await sv.store.exitCodes.record(config.id, h.state.exitCode);
   await sv.store.containers.remove(config.id);
+  // Under the lock: the manager unlinks the file when this process lets go.
+  await sv.locks.remove(config.id);
   await emitContainerEvent(sv, config, 'remove');
   h.logger.debug({ error: h.state.error ? describeError(h.state.error) : undefined }, 'container removed');
 }

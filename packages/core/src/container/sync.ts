@@ -20,6 +20,9 @@ export async function syncState(h: ContainerHandle): Promise<void> {
     h.state = await h.services.store.containers.getState(h.config.id);
   } catch (err) {
     if (hasCode(err, ErrorCode.NoSuchCtr)) {
+      // Callers hold the lock. Having waited on a removal (a late exit command, a wait),
+      // they opened the lock file again: drop it, the manager unlinks it at unlock.
+      await h.services.locks.remove(h.config.id).catch((e) => h.logger.warn({ err: e }, 'dropping the lock file of a removed container failed'));
       throw new ContainerStateError(ErrorCode.CtrRemoved, `container ${h.config.name} (${h.config.id.slice(0, 12)}) has been removed`, {
         cause: err,
         details: { id: h.config.id },
