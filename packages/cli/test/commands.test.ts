@@ -37,6 +37,10 @@ describe('container commands', () => {
     const events = await box.run(['events', '--since', since, '--until', new Date(Date.now() + 1000).toISOString(), '--filter', 'container=sig', '--format', '{{.Status}}']);
     const actions = events.stdout.split('\n').filter(Boolean);
     for (const a of ['create', 'start', 'kill', 'pause', 'unpause', 'restart', 'died']) expect(actions).toContain(a);
+    // The default line has the whole id; --no-trunc=false shortens it, as podman's does.
+    const window = ['events', '--since', since, '--until', new Date(Date.now() + 1000).toISOString(), '--filter', 'container=sig'];
+    expect((await box.run(window)).stdout).toContain(` container create ${id} (`);
+    expect((await box.run([...window, '--no-trunc=false'])).stdout).toContain(` container create ${id.slice(0, 12)} (`);
     expect((await box.run(['rm', id])).code).toBe(0);
   });
 

@@ -23,6 +23,9 @@ describe('Go templates (podman --format)', () => {
     expect(() => compileTemplate('{{frob .ID}}')(data)).toThrow(/function "frob" not defined/);
     // As in Go, an unknown function is a parse error: it fails with no rows to render.
     expect(() => compileTemplate('{{frob .ID}}')).toThrow(/function "frob" not defined/);
+    expect(() => compileTemplate('{{join .Names}}')).toThrow(/wrong number of args for join: want 2 got 1/);
+    expect(() => compileTemplate('{{printf}}')).toThrow(/wrong number of args for printf: want at least 1 got 0/);
+    expect(() => compileTemplate('{{upper .ID .ID}}')).toThrow(/wrong number of args for upper: want 1 got 2/);
   });
   it('prints maps with their keys in byte order, as Go does', () => {
     expect(compileTemplate('{{.Labels}}')({ Labels: { b: '1', B: '2', a: '3' } })).toBe('map[B:2 a:3 b:1]');

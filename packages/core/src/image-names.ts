@@ -37,8 +37,12 @@ export function tryNormalize(reference: string): string | undefined {
   }
 }
 
-/** How an image reference reads in listings: its normalized name, or as given (an id). */
+/**
+ * How an image reference reads in listings: an image id as given (podman prints a
+ * container made from an id with that id), else its normalized name.
+ */
 export function displayImageName(reference: string): string {
+  if (/^[0-9a-f]{12,64}$/.test(reference)) return reference;
   return tryNormalize(reference) ?? reference;
 }
 

@@ -39,7 +39,7 @@ const events: CommandModule = {
         follow,
         signal: abort.signal,
       })) {
-        ctx.stdout.write(`${render(event, format, template)}\n`);
+        ctx.stdout.write(`${render(event, format, template, values['no-trunc'] !== false)}\n`);
       }
     } finally {
       process.off('SIGINT', stop);
@@ -65,12 +65,12 @@ function view(event: CorralEvent) {
   };
 }
 
-function render(event: CorralEvent, format: string | undefined, template: ((d: unknown) => string) | undefined): string {
+function render(event: CorralEvent, format: string | undefined, template: ((d: unknown) => string) | undefined, noTrunc: boolean): string {
   if (format === 'json') return JSON.stringify({ ...view(event), time: Number(event.timeNano / 1_000_000_000n), timeNano: Number(event.timeNano) });
   if (template) return template(view(event));
-  // podman's default line: TIME TYPE ACTION ID (image=..., name=..., labels); podman's
-  // --no-trunc is on by default, so the id is always whole.
-  const id = event.id;
+  // podman's default line: TIME TYPE ACTION ID (image=..., name=..., labels); its
+  // --no-trunc is on by default: only --no-trunc=false shortens the id.
+  const id = noTrunc ? event.id : event.id.slice(0, 12);
   const attrs = [
     ...(event.image ? [`image=${event.image}`] : []),
     ...(event.name ? [`name=${event.name}`] : []),

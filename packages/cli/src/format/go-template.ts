@@ -91,12 +91,30 @@ function render(nodes: Node[], dot: unknown): string {
   return out;
 }
 
-/** An action's pipeline, as a function of dot; an unknown function is a parse error, as in Go. */
+/** How many arguments each function takes: [at least, at most]. */
+const ARITY: Record<string, [number, number]> = {
+  json: [0, 1],
+  index: [1, Infinity],
+  upper: [1, 1],
+  lower: [1, 1],
+  join: [2, 2],
+  printf: [1, Infinity],
+};
+
+/**
+ * An action's pipeline, as a function of dot. An unknown function or a wrong number of
+ * arguments is a parse error, as in Go.
+ */
 function compileExpr(expr: string): Eval {
   const [head, ...rest] = splitArgs(expr);
   if (head === undefined) return () => '';
+  const arity = ARITY[head];
+  if (arity && (rest.length < arity[0] || rest.length > arity[1])) {
+    const want = arity[0] === arity[1] ? `${arity[0]}` : arity[1] === Infinity ? `at least ${arity[0]}` : `${arity[0]} or ${arity[1]}`;
+    throw new InvalidArgumentError(`template: wrong number of args for ${head}: want ${want} got ${rest.length}`);
+  }
   const args = rest.map(compileValue);
-  const arg = (i: number): Eval => args[i] ?? (() => undefined);
+  const arg = (i: number): Eval => args[i]!;
   switch (head) {
     case 'json': {
       const of = args.length ? arg(0) : (dot: unknown) => dot;
