@@ -19,3 +19,6 @@ export function lazyBuiltin<T>(id: `node:${string}`): () => T {
 
 /** node:stream/promises (~2 ms to load): only the operations that stream a tar use it. */
 export const streamPromises = lazyBuiltin<typeof import('node:stream/promises')>('node:stream/promises');
+
+/** node:child_process (~2 ms to load over what stdout already loaded): for commands that spawn. */
+export const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { displayImageName } from '@corral/core';
+import { displayImageName, normalizeImageName } from '@corral/core';
 
-describe('displayImageName', () => {
+describe('image names', () => {
+  it('normalizes like podman', () => {
+    expect(normalizeImageName('busybox')).toBe('localhost/busybox:latest');
+    expect(normalizeImageName('library/busybox:1.36')).toBe('localhost/library/busybox:1.36');
+    expect(normalizeImageName('quay.io/podman/stable')).toBe('quay.io/podman/stable:latest');
+    expect(normalizeImageName('localhost:5000/x:y')).toBe('localhost:5000/x:y');
+    expect(() => normalizeImageName('UPPER')).toThrow(/invalid image name/);
+    expect(() => normalizeImageName('a@sha256:00')).toThrow();
+  });
+
   it('qualifies a short name, keeps a full one, and shows an image id as it is', () => {
     expect(displayImageName('busybox')).toBe('localhost/busybox:latest');
     expect(displayImageName('docker.io/library/alpine:3')).toBe('docker.io/library/alpine:3');

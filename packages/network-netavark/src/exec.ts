@@ -1,6 +1,4 @@
-import { lazyBuiltin } from '@corral/core/lazy-builtin';
-
-const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
+import { childProcess } from '@corral/core/lazy-builtin';
 
 export interface ExecResult {
   exitCode: number;

@@ -5,6 +5,8 @@ import {
   CorralError,
   ErrorCode,
   RuntimeError,
+  DEFAULT_DETACH_KEYS,
+  parseDetachKeys,
   parseSignal,
   type AttachEnd,
   type AttachOptions,
@@ -22,7 +24,6 @@ import {
   type TerminalSize,
 } from '@corral/core';
 import { writeResize } from './attach/ctl.js';
-import { DEFAULT_DETACH_KEYS, parseDetachKeys } from './attach/detach-keys.js';
 import { replayLog } from './attach/log-replay.js';
 import { pumpAttach } from './attach/pump.js';
 import { connectAttachSocket } from './attach/socket.js';

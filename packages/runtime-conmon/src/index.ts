@@ -9,6 +9,6 @@ export { buildSeccomp } from './spec/seccomp.js';
 export { buildRlimits, hostHardLimits } from './spec/rlimits.js';
 export { RuntimeRegistry, type ResolvedRuntime, type RuntimeKind } from './runtimes.js';
 export { cgroupLayout, type CgroupLayout } from './host-cgroups.js';
-export { parseDetachKeys, DetachScanner, DEFAULT_DETACH_KEYS } from './attach/detach-keys.js';
+export { DetachScanner } from './attach/detach-keys.js';
 export { execStartError } from './exec/errors.js';
 export { containerPaths, execPaths } from './paths.js';

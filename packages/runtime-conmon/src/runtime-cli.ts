@@ -1,8 +1,6 @@
-import { lazyBuiltin } from '@corral/core/lazy-builtin';
+import { childProcess } from '@corral/core/lazy-builtin';
 import { RuntimeError } from '@corral/core';
 import type { ResolvedRuntime } from './runtimes.js';
-
-const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 export interface CliResult {
   stdout: string;

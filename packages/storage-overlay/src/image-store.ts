@@ -8,6 +8,8 @@ import {
   InvalidArgumentError,
   NotFoundError,
   imageConfigFromOci,
+  normalizeImageName,
+  tryNormalize,
   type ImageStore,
   type ImageSummary,
   type ImportOptions,
@@ -16,7 +18,7 @@ import {
 import type { StagedArchive } from './archive-staging.js';
 import { applyChanges } from './changes.js';
 import type { ImageRow, LayerRow } from './metadata.js';
-import { normalizeImageName, shortNameMatches, tryNormalize } from './names.js';
+import { shortNameMatches } from './names.js';
 import { parseImageConfig, rootfsImageConfig, type OciImageConfig } from './oci-config.js';
 import type { OverlayStorage } from './storage.js';
 

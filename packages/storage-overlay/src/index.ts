@@ -2,6 +2,5 @@ export { createStorageOverlayPlugin, storageOverlayPlugin, openOverlayStore, typ
 export { OverlayStorage } from './storage.js';
 export { OverlayImageStore } from './image-store.js';
 export { OverlayRootfsStore } from './rootfs-store.js';
-export { normalizeImageName } from './names.js';
 export { applyChanges } from './changes.js';
 export { Unpacker, unpack, type UnpackOptions, type UnpackResult } from './unpack.js';

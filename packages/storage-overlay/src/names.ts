@@ -1,5 +1,3 @@
-export { normalizeImageName, tryNormalize } from '@corral/core';
-
 /** True when `reference` could only be an image id or an id prefix. */
 export function looksLikeId(reference: string): boolean {
   return /^(sha256:)?[0-9a-f]{3,64}$/.test(reference);

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { RuntimeError } from '@corral/core';
-import { lazyBuiltin } from '@corral/core/lazy-builtin';
-
-const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
+import { childProcess } from '@corral/core/lazy-builtin';
 
 /**
  * mount(8)/umount(8), synchronously. node's own child_process, not execa: these run on

@@ -4,7 +4,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@corral/core';
-import { applyChanges, normalizeImageName, openOverlayStore } from '../src/index.js';
+import { applyChanges, openOverlayStore } from '../src/index.js';
 import { silentLogger, tempStore } from './helpers.js';
 import { buildTar, dockerArchive, gzip, ociArchive, sha256, zstd } from './tar-builder.js';
 
@@ -16,16 +16,7 @@ async function collect(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe('names and changes', () => {
-  it('normalizes like podman', () => {
-    expect(normalizeImageName('busybox')).toBe('localhost/busybox:latest');
-    expect(normalizeImageName('library/busybox:1.36')).toBe('localhost/library/busybox:1.36');
-    expect(normalizeImageName('quay.io/podman/stable')).toBe('quay.io/podman/stable:latest');
-    expect(normalizeImageName('localhost:5000/x:y')).toBe('localhost:5000/x:y');
-    expect(() => normalizeImageName('UPPER')).toThrow(/invalid image name/);
-    expect(() => normalizeImageName('a@sha256:00')).toThrow();
-  });
-
+describe('image changes', () => {
   it('parses --change in JSON and shell forms', () => {
     const c = applyChanges({}, [
       'CMD echo "hi there"',

@@ -1,5 +1,3 @@
-export { DEFAULT_DETACH_KEYS, parseDetachKeys } from '@corral/core';
-
 /**
  * Finds the detach sequence in a byte stream split across chunks. Bytes that might
  * begin the sequence are held back until the next chunk decides.

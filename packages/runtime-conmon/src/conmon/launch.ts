@@ -1,9 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { lazyBuiltin } from '@corral/core/lazy-builtin';
+import { childProcess } from '@corral/core/lazy-builtin';
 import type { Readable, Writable } from 'node:stream';
 import { RuntimeError } from '@corral/core';
-
-const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /** One message conmon writes on its sync or attach pipe: `{"data": N, "message": "..."}`. */
 export interface SyncMessage {

@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { CorralError, ErrorCode, RuntimeError, type AttachStreams, type ExecConfig, type ExecStarted, type Logger, type TerminalSize } from '@corral/core';
+import { CorralError, ErrorCode, RuntimeError, parseDetachKeys, type AttachStreams, type ExecConfig, type ExecStarted, type Logger, type TerminalSize } from '@corral/core';
 import { pumpAttach } from '../attach/pump.js';
 import { connectAttachSocket } from '../attach/socket.js';
 import { writeResize } from '../attach/ctl.js';
-import { parseDetachKeys } from '../attach/detach-keys.js';
 import { conmonArgs } from '../conmon/args.js';
 import { readExitFile } from '../conmon/exit-file.js';
 import { ConmonLaunch, withDeadline } from '../conmon/launch.js';
