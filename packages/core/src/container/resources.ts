@@ -55,8 +55,7 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
       () => emptyImageConfig(),
     );
     // All settle before a failure is thrown, so that the undo list is complete.
-    await settleAll([mounting, networking, resolving]);
-    const [rootfs, network, image] = await Promise.all([mounting, networking, resolving]);
+    const [rootfs, network, image] = await settleAll([mounting, networking, resolving] as const);
     const netnsPath = network?.netnsPath ?? '';
     const etcFiles = network?.etcFiles ?? {};
 
@@ -76,8 +75,9 @@ export async function initResources(h: ContainerHandle, options: InitOptions = {
       ...(finishing ? { networkReady: finishing } : {}),
       ...(restoreFrom ? { restoreFrom } : {}),
     });
-    await settleAll([creating, finishing]);
-    const created = await creating;
+    // The network's failure first: a runc create that failed because the namespace went
+    // with it would otherwise hide the cause.
+    const [, created] = await settleAll([finishing, creating] as const);
 
     h.state.mountPoint = rootfs;
     h.state.mountCount += 1;
@@ -103,10 +103,12 @@ async function stagedSetup(network: NetworkBackend, request: NetworkSetupRequest
   return { netnsPath: result.netnsPath, etcFiles: result.etcFiles, finish: async () => result };
 }
 
-/** Waits for every promise to settle, then throws the first rejection. */
-async function settleAll(promises: (Promise<unknown> | undefined)[]): Promise<void> {
-  const failed = (await Promise.allSettled(promises)).find((r) => r.status === 'rejected');
+/** Waits for every promise to settle, then throws the first rejection or returns the values. */
+async function settleAll<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 /**
