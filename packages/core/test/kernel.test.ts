@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import {
   Engine,
   ErrorCode,
@@ -17,6 +16,7 @@ import {
   definePlugin,
   orderPlugins,
   token,
+  silentLogger,
   type Plugin,
 } from '@corral/core';
 import { MemoryEventBackend, createTestEngine } from '@corral/testkit';
@@ -24,7 +24,7 @@ import { MemoryEventBackend, createTestEngine } from '@corral/testkit';
 const A = token<{ a: number }>('test.a.v1');
 const B = token<{ b: number }>('test.b.v1');
 const C = token<{ c: number }>('test.c.v1');
-const logger = pino({ level: 'silent' });
+const logger = silentLogger;
 
 function plugin(id: string, provides: symbol[], requires: symbol[] = [], extra: Partial<Plugin> = {}): Plugin {
   return definePlugin({

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import {
   ContainerStatus as S,
   Engine,
@@ -13,6 +12,7 @@ import {
   RootfsStore,
   StateStore,
   shouldRestart,
+  silentLogger,
 } from '@corral/core';
 import { valuePlugin, type TestEngine } from '@corral/testkit';
 import { create, sink, testEngine } from './helpers.js';
@@ -411,7 +411,7 @@ describe('refresh after a reboot', () => {
       ],
       root: join(t.root, 'lib'),
       runRoot,
-      logger: pino({ level: 'silent' }),
+      logger: silentLogger,
     });
     const state = await t.store.containers.getState(ctr.id);
     expect(state.status).toBe(S.Exited);

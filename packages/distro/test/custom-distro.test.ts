@@ -6,8 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { Engine } from '@corral/core';
+import { Engine, silentLogger } from '@corral/core';
 
 /** README's "a distribution in a few lines": runsc for every container, events in SQLite. */
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -26,7 +25,7 @@ beforeAll(async () => {
     defaults: { runtime: 'runsc' },
     root: join(dir, 'lib'),
     runRoot: join(dir, 'run'),
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
   });
   const tar = join(dir, 'busybox.tar');
   execFileSync(join(repo, 'tools/images/busybox-rootfs.sh'), ['--tar', tar]);

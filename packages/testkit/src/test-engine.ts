@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import {
   Engine,
   EventBackend,
@@ -11,6 +10,7 @@ import {
   RootfsStore,
   StateStore,
   definePlugin,
+  silentLogger,
   type EngineOptions,
   type ImageSummary,
   type Plugin,
@@ -66,7 +66,7 @@ export async function createTestEngine(options: { extra?: Plugin[]; engine?: Par
     ],
     root: join(root, 'lib'),
     runRoot: join(root, 'run'),
-    logger: pino({ level: 'silent' }),
+    logger: silentLogger,
     ...options.engine,
   });
   return {
