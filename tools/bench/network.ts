@@ -17,7 +17,7 @@ import { NetavarkNetworkBackend } from '@corral/network-netavark';
 import { MemoryStateStore } from '@corral/testkit/fakes/memory-state-store';
 import type { NetworkSetupRequest } from '@corral/core';
 import { unmountUnder } from '@corral/testkit/host-cleanup';
-import { median } from './lib/measure.js';
+import { median, timedAsync as time } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -30,12 +30,6 @@ const logger = { child: () => logger, trace() {}, debug() {}, info() {}, warn() 
 
 function sh(cmd: string, argv: string[]): string {
   return execFileSync(cmd, argv, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
 function request(network: string): NetworkSetupRequest {

@@ -16,6 +16,7 @@ import { PassThrough } from 'node:stream';
 import { emptyImageConfig, type ContainerConfig, type RuntimeCreateRequest } from '@corral/core';
 import { ConmonRuntime, buildSpec, readHostInfo } from '@corral/runtime-conmon';
 import { median, timedAsync as time } from './lib/measure.js';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--n') + 1] || 20) || 20;
@@ -158,11 +159,6 @@ try {
   await main();
 } finally {
   spawnSync('podman', [...podman, 'rm', '--all', '--force', '--time', '0'], { stdio: 'ignore' });
-  const mounts = execFileSync('cat', ['/proc/self/mountinfo'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((m): m is string => !!m && m.startsWith(`${work}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
+  unmountUnder(work);
   rmSync(work, { recursive: true, force: true });
 }

@@ -10,7 +10,7 @@ import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeNodeStart, median, nodeStart } from './lib/measure.js';
+import { describeNodeStart, median, nodeStart, timed } from './lib/measure.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
@@ -39,13 +39,7 @@ function corral(store: keyof typeof stores, argv: string[], entry?: string): str
 /** Median wall time of `fn` over RUNS runs, after one warm-up run (page cache). */
 function time(fn: () => void): number {
   fn();
-  const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(out);
+  return median(Array.from({ length: RUNS }, () => timed(fn)));
 }
 
 function main(): void {

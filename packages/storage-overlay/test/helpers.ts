@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execaSync } from 'execa';
+import { unmountUnder } from '@corral/testkit/host-cleanup';
 import { silentLogger, type Logger } from '@corral/core';
 import { openOverlayStore } from '../src/index.js';
 
@@ -24,13 +24,7 @@ export function recordingLogger(): Logger & { warnings: string[] } {
 
 /** Unmounts anything still mounted under `root` (deepest first) and removes it. */
 export async function removeRoot(root: string): Promise<void> {
-  const { readFileSync } = await import('node:fs');
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((m): m is string => !!m && m.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) execaSync('umount', ['-l', m], { reject: false });
+  unmountUnder(root);
   await rm(root, { recursive: true, force: true });
 }
 

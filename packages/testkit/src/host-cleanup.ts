@@ -6,10 +6,13 @@ import { readdir, readFile } from 'node:fs/promises';
 /**
  * conmon's exit commands (`corral container cleanup` on a test's root) may still run
  * after the containers are gone; removing the directory under them would let them
- * recreate it. Waits (bounded) until no other process names `dir` on its command line.
+ * recreate it. Waits (bounded) until no other process names `dir` on its command line,
+ * and throws when some still do at the deadline.
  */
 export async function waitForProcessesUsing(dir: string, timeoutMs = 15_000): Promise<void> {
-  await waitForNoProcess((cmdline) => cmdline.includes(dir), timeoutMs);
+  if (!(await waitForNoProcess((cmdline) => cmdline.includes(dir), timeoutMs))) {
+    throw new Error(`processes still use ${dir} after ${timeoutMs} ms`);
+  }
 }
 
 /**
@@ -33,21 +36,29 @@ export async function waitForNoProcess(matches: (cmdline: string) => boolean, ti
   return false;
 }
 
-/** Lazily unmounts everything mounted at or below `dir`, deepest first. */
+/**
+ * Lazily unmounts everything mounted at or below `dir`, deepest first, and throws when
+ * something is still mounted there afterwards (a caller would remove a live mount's files).
+ */
 export function unmountUnder(dir: string): void {
+  for (const p of mountsUnder(dir)) {
+    try {
+      execFileSync('umount', ['-l', p], { stdio: 'ignore' });
+    } catch {
+      // judged below: a stacked mount can go with the one above it
+    }
+  }
+  const left = mountsUnder(dir);
+  if (left.length > 0) throw new Error(`still mounted under ${dir}: ${left.join(', ')}`);
+}
+
+function mountsUnder(dir: string): string[] {
   const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
-  const points = readFileSync('/proc/self/mountinfo', 'utf8')
+  return readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[4])
     .filter((p): p is string => p !== undefined)
     .map(unescape)
     .filter((p) => p === dir || p.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
-  for (const p of points) {
-    try {
-      execFileSync('umount', ['-l', p], { stdio: 'ignore' });
-    } catch {
-      // gone with its parent already
-    }
-  }
 }
