@@ -116,6 +116,19 @@ describe('stop', () => {
     await ctr.stop(1);
     expect((await ctr.sync())).toMatchObject({ status: S.Exited, exitCode: 137 });
   });
+
+  it('a process that exits just as the stop signal goes out is stopped, not an error', async () => {
+    const ctr = await create(t);
+    await ctr.start();
+    const kill = t.runtime.kill.bind(t.runtime);
+    t.runtime.kill = async (id, signal, all) => {
+      // It exits on its own between the stop's sync and its SIGTERM.
+      if (signal === 15) t.runtime.exitProcess(id, 3);
+      return kill(id, signal, all);
+    };
+    await ctr.stop(10);
+    expect((await ctr.sync())).toMatchObject({ status: S.Exited, exitCode: 3 });
+  });
 });
 
 describe('generated names', () => {

@@ -20,7 +20,7 @@ export async function stopContainer(h: ContainerHandle, scope: OperationScope, t
   await runOperation(h, scope, 'stop', async () => {
     if (h.state.status === S.Stopping) return; // a stop is already under way: wait with it
     h.state.stoppedByUser = true;
-    await sendStopSignal(h, timeoutMs === 0 ? SIGKILL : h.config.stopSignal);
+    if (!(await sendStopSignal(h, timeoutMs === 0 ? SIGKILL : h.config.stopSignal))) return;
     h.state.status = S.Stopping;
     await saveState(h);
   });
@@ -44,22 +44,25 @@ export async function stopLocked(h: ContainerHandle, timeoutSec?: number): Promi
   const timeoutMs = Math.max(0, (timeoutSec ?? h.config.stopTimeout) * 1000);
   if (h.state.status !== S.Stopping) {
     h.state.stoppedByUser = true;
-    await sendStopSignal(h, timeoutMs === 0 ? SIGKILL : h.config.stopSignal);
-    h.state.status = S.Stopping;
-    await saveState(h);
+    if (await sendStopSignal(h, timeoutMs === 0 ? SIGKILL : h.config.stopSignal)) {
+      h.state.status = S.Stopping;
+      await saveState(h);
+    }
   }
   await waitOrKill(h, { lockHeld: true }, timeoutMs);
   await syncState(h);
   await emitContainerEvent(h.services, h.config, 'stop');
 }
 
-async function sendStopSignal(h: ContainerHandle, signal: number): Promise<void> {
-  await h.services.runtime.kill(h.config.id, signal);
+/** False when the process had exited already (see signalUnlessExited). */
+async function sendStopSignal(h: ContainerHandle, signal: number): Promise<boolean> {
+  if (!(await signalUnlessExited(h, signal))) return false;
   // A frozen process cannot act on its signal: thaw it. SIGKILL may already have
   // ended it, and then there is nothing left to thaw.
   if (h.state.status === S.Paused) {
     await h.services.runtime.resume(h.config.id).catch((err) => h.logger.debug({ err }, 'resume after the stop signal failed'));
   }
+  return true;
 }
 
 async function waitOrKill(h: ContainerHandle, scope: OperationScope, timeoutMs: number): Promise<void> {
@@ -69,16 +72,24 @@ async function waitOrKill(h: ContainerHandle, scope: OperationScope, timeoutMs: 
   h.logger.info({ timeoutMs }, 'container did not stop in time, sending SIGKILL');
   await withLock(h, scope, async () => {
     await syncState(h);
-    if (!isActive(h.state.status)) return;
-    try {
-      await rt.kill(id, SIGKILL);
-    } catch (err) {
-      // It may have died between the sync and the signal: only a live one is an error.
-      await syncState(h);
-      if (isActive(h.state.status)) throw err;
-    }
+    if (isActive(h.state.status)) await signalUnlessExited(h, SIGKILL);
   });
   if ((await rt.waitExit(id, { timeoutMs: KILL_GRACE_MS })) === 'timeout') {
     throw new RuntimeError(`container ${h.config.name} did not exit ${KILL_GRACE_MS / 1000}s after SIGKILL`);
+  }
+}
+
+/**
+ * Signals the container; false when the signal found it exited (between the caller's
+ * sync and the signal), which is no error. Only a failure on a live one is.
+ */
+async function signalUnlessExited(h: ContainerHandle, signal: number): Promise<boolean> {
+  try {
+    await h.services.runtime.kill(h.config.id, signal);
+    return true;
+  } catch (err) {
+    await syncState(h);
+    if (isActive(h.state.status)) throw err;
+    return false;
   }
 }
