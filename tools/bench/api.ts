@@ -252,10 +252,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
-  if (!interrupted) {
-    await cleanup();
-    throw e;
-  }
+  if (!interrupted) throw e; // after a signal, its handler exits once cleanup is done
 } finally {
-  await cleanup(); // after a signal, its handler exits once this is done
+  await cleanup();
 }

@@ -26,7 +26,7 @@ export class ServiceBox {
     readonly service: DockerApiService,
   ) {}
 
-  static async create(options: { maxBodyBytes?: number; holdDefaultBridge?: boolean } = {}): Promise<ServiceBox> {
+  static async create(options: { maxBodyBytes?: number } = {}): Promise<ServiceBox> {
     const dir = await mkdtemp(join(tmpdir(), 'corral-api-'));
     const root = join(dir, 'root');
     const runRoot = join(dir, 'run');

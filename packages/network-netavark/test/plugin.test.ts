@@ -2,10 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Kernel, NetworkBackend, StateStore, definePlugin } from '@corral/core';
+import { Kernel, NetworkBackend, StateStore, definePlugin, silentLogger } from '@corral/core';
 import { MemoryStateStore } from '@corral/testkit/fakes/memory-state-store';
 import { createNetworkNetavarkPlugin, NetavarkNetworkBackend } from '../src/index.js';
-import { silent } from './helpers/env.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -24,7 +23,7 @@ it('provides the NetworkBackend on the engine state store, with its run dir', as
     config: { 'network-netavark': { defaultSubnet: '10.251.0.0/24', defaultInterface: 'cvplug0' } },
     root: path.join(dir, 'lib'),
     runRoot: path.join(dir, 'run'),
-    logger: silent,
+    logger: silentLogger,
   });
   const backend = kernel.get(NetworkBackend);
   expect(backend).toBeInstanceOf(NetavarkNetworkBackend);
@@ -40,7 +39,7 @@ it('skips itself with a reason when netavark is missing', async () => {
     config: { 'network-netavark': { netavarkPath: path.join(dir, 'no-netavark') } },
     root: path.join(dir, 'lib'),
     runRoot: path.join(dir, 'run'),
-    logger: silent,
+    logger: silentLogger,
   });
   expect(kernel.has(NetworkBackend)).toBe(false);
   expect(kernel.skipped).toEqual([{ id: 'network-netavark', reason: expect.stringContaining('netavark not found') }]);

@@ -21,7 +21,6 @@ import { lookup, syncOrRemoved } from './lookup.js';
 import { parseCondition, waitFor } from './wait.js';
 import { attach, startContainer } from './attach.js';
 
-
 export function containerRoutes(router: Router, ctx: ApiContext): void {
   router
     .add('GET', '/containers/json', (call) => list(ctx, call))

@@ -7,8 +7,6 @@ import { silentLogger, type ContainerNetworkConfig, type NetworkAttachment, type
 import { MemoryStateStore } from '@corral/testkit/fakes/memory-state-store';
 import { NetavarkNetworkBackend, networkChainHash } from '../../src/index.js';
 
-export const silent = silentLogger;
-
 export const BUSYBOX = '/bin/busybox';
 
 let defaultNetworkName = '';
@@ -61,7 +59,7 @@ export async function createEnv(options: { refreshGraceMs?: number; netavarkPath
   const backend = new NetavarkNetworkBackend({
     store,
     runDir: path.join(dir, 'run'),
-    logger: silent,
+    logger: silentLogger,
     defaultNetwork,
     defaultSubnet,
     defaultInterface: `${prefix}d`,
