@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidArgumentError, type Engine, type Logger, type NetworkBackend, type NetworkSetupRequest } from '@corral/core';
+import { formatIPv4, hostRange, parseCidr, type Cidr } from '@corral/core/ipv4';
 
 /**
  * Holds the default network's bridge up while the service runs, as dockerd holds
@@ -75,14 +76,14 @@ export class BridgeKeeper {
 
 /** 10.90.0.0/24 -> 10.90.0.254: the broadcast address less one. */
 export function lastHostAddress(cidr: string): string {
-  const [address = '', bits = ''] = cidr.split('/');
-  const octets = address.split('.').map(Number);
-  const prefix = Number(bits);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255) || !Number.isInteger(prefix) || prefix < 1 || prefix > 30) {
+  let subnet: Cidr | undefined;
+  try {
+    subnet = parseCidr(cidr, 'subnet', true);
+  } catch {
+    // judged below, with the one message for every bad subnet
+  }
+  if (!subnet || subnet.prefix < 1 || subnet.prefix > 30) {
     throw new InvalidArgumentError(`not an IPv4 subnet with room for hosts: ${cidr}`, { details: { subnet: cidr } });
   }
-  const base = octets.reduce((n, o) => n * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  const last = base - (base % size) + size - 2;
-  return [24, 16, 8, 0].map((shift) => Math.floor(last / 2 ** shift) % 256).join('.');
+  return formatIPv4(hostRange(subnet).last);
 }

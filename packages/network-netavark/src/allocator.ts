@@ -1,5 +1,5 @@
 import { ConflictError, ErrorCode, InvalidArgumentError, hasCode, type NetworkDefinition, type NetworkStore } from '@corral/core';
-import { contains, formatIPv4, hostRange, parseIPv4 } from './ipv4.js';
+import { contains, formatIPv4, hostRange, parseIPv4 } from '@corral/core/ipv4';
 import { subnetOf } from './networks.js';
 
 /**

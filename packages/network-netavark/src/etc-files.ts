@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@corral/core';
-import { isIPv4 } from './ipv4.js';
+import { isIPv4 } from '@corral/core/ipv4';
 
 /** Aardvark answers for names under this domain (podman's choice, kept for compatibility). */
 export const DNS_DOMAIN = 'dns.podman';

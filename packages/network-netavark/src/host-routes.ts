@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import type { Cidr } from './ipv4.js';
+import type { Cidr } from '@corral/core/ipv4';
 
 export interface HostRoute {
   iface: string;

@@ -22,7 +22,7 @@ import { readHostResolvConf, renderHostname, renderHosts, renderResolvConf, vali
 import { removeEmptyDnChain } from './firewall.js';
 import { HostLock } from './host-lock.js';
 import { hostInterfaces } from './host-routes.js';
-import { isIPv4 } from './ipv4.js';
+import { isIPv4 } from '@corral/core/ipv4';
 import { NetavarkCli, missingContainerInterface, onlyAlreadyGone } from './netavark-cli.js';
 import { isNetavarkStatus, type NetavarkContainerStatus, type NetavarkOptions, type NetavarkPortMapping } from './netavark-types.js';
 import { addStandInInterfaces, createNetns, isMounted, removeNetns } from './netns.js';

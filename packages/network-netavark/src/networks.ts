@@ -8,7 +8,7 @@ import {
   type NetworkDefinition,
   type NetworkStore,
 } from '@corral/core';
-import { formatCidr, formatIPv4, hostRange, overlaps, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
+import { formatCidr, formatIPv4, hostRange, overlaps, parseCidr, parseIPv4, type Cidr } from '@corral/core/ipv4';
 import { hostInterfaces, hostRoutes } from './host-routes.js';
 
 /** Podman's default network; never handed out by us, even when podman is not running. */

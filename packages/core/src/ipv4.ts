@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@corral/core';
+import { InvalidArgumentError } from './errors.js';
 
 /** An IPv4 subnet as numbers: `base` is the network address, `size` how many addresses it spans. */
 export interface Cidr {
