@@ -14,11 +14,12 @@
 // if needed (dockerd.sh checks apt won't replace runc or podman); --no-dockerd leaves it out.
 // Everything stays on unix sockets; containers and the dockerd are removed at the end,
 // also on failure or SIGINT/SIGTERM.
-import { execFileSync, spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import setupBundle from '../../packages/api-docker/test/global-setup.js';
 import { CLI, ServiceBox } from '../../packages/api-docker/test/harness.js';
+import { runCommand } from '@corral/testkit/child-process';
+import { pidsMatching } from '@corral/testkit/host-cleanup';
 import { median, timedAsync as timed } from './lib/measure.js';
 
 const args = process.argv.slice(2);
@@ -44,14 +45,9 @@ const running = new Set<Promise<unknown>>();
 
 function run(bin: string, argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   if (interrupted) return Promise.reject(new Error('interrupted'));
-  const p = new Promise<string>((res, rej) => {
-    let stdout = '';
-    let stderr = '';
-    const c = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('error', rej);
-    c.on('close', (code) => (code === 0 ? res(stdout) : rej(new Error(`${bin} ${argv.join(' ')}: exit ${code}: ${stderr}`))));
+  const p = runCommand(bin, argv, { env, timeoutMs: 600_000 }).then((r) => {
+    if (r.code !== 0) throw new Error(`${bin} ${argv.join(' ')}: exit ${r.code}: ${r.stderr}`);
+    return r.stdout;
   });
   const tracked = p.catch(() => undefined).finally(() => running.delete(tracked));
   running.add(tracked);
@@ -69,15 +65,7 @@ interface Side {
 }
 
 /** Pids whose command line names dir, other than this process. */
-async function pidsNaming(dir: string): Promise<Set<number>> {
-  const out = new Set<number>();
-  for (const pid of await readdir('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes(dir)) out.add(Number(pid));
-  }
-  return out;
-}
+const pidsNaming = (dir: string) => pidsMatching((cmdline) => cmdline.includes(dir));
 
 function settler(dir: string): Pick<Side, 'settle' | 'rebase'> {
   let quiet = new Set<number>();

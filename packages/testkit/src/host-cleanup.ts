@@ -22,18 +22,20 @@ export async function waitForProcessesUsing(dir: string, timeoutMs = 15_000): Pr
 export async function waitForNoProcess(matches: (cmdline: string) => boolean, timeoutMs = 15_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    let busy = false;
-    for (const pid of await readdir('/proc').catch(() => [] as string[])) {
-      if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-      if (matches(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) {
-        busy = true;
-        break;
-      }
-    }
-    if (!busy) return true;
+    if ((await pidsMatching(matches)).size === 0) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
+}
+
+/** The pids, other than this process, whose command line (arguments joined by NUL) matches. */
+export async function pidsMatching(matches: (cmdline: string) => boolean): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    if (matches(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) out.add(Number(pid));
+  }
+  return out;
 }
 
 /**
