@@ -1,5 +1,6 @@
 // Child processes for tests that need real concurrency (locks, databases, event logs).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 
 /** Starts a TypeScript script under tsx, with stdout and stderr piped. */
 export function spawnTsx(script: string, args: string[], cwd: string): ChildProcess {
@@ -35,7 +36,7 @@ export function waitForOutput(child: ChildProcess, marker: string): Promise<void
 }
 
 export interface CommandResult {
-  /** The exit code; 128 when a signal ended the process (its timeout's SIGKILL included). */
+  /** The exit code; 128 + the signal's number when a signal ended the process (137: the timeout's SIGKILL). */
   code: number;
   stdout: string;
   stderr: string;
@@ -56,7 +57,9 @@ export async function runCommand(
   child.stdin.end(options.input ?? '');
   try {
     const r = await finished(child);
-    return { code: r.code ?? (r.signal ? 128 : -1), stdout: r.stdout, stderr: r.stderr };
+    // Killed by a signal: 128 + its number, as a shell reports it (137 for the timeout's SIGKILL).
+    const code = r.code ?? (r.signal ? 128 + (constants.signals[r.signal]) : -1);
+    return { code, stdout: r.stdout, stderr: r.stderr };
   } finally {
     clearTimeout(timer);
   }
