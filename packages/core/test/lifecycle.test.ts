@@ -104,15 +104,19 @@ describe('stop', () => {
     expect((await other.sync()).status).toBe(S.Exited);
   });
 
+  /** The process exits with `code` just before `signal` reaches it; the runtime then refuses, as runc does. */
+  function exitJustBefore(signal: number, code: number): void {
+    const kill = t.runtime.kill.bind(t.runtime);
+    t.runtime.kill = async (id, sig, all) => {
+      if (sig === signal) t.runtime.exitProcess(id, code);
+      return kill(id, sig, all);
+    };
+  }
+
   it('a process that dies just as the SIGKILL goes out is stopped, not an error', async () => {
     const ctr = await create(t, { command: ['ignore-term'] });
     await ctr.start();
-    const kill = t.runtime.kill.bind(t.runtime);
-    t.runtime.kill = async (id, signal, all) => {
-      // The timeout's SIGKILL finds the process already gone (and refuses, as runc does).
-      if (signal === 9) t.runtime.exitProcess(id, 137);
-      return kill(id, signal, all);
-    };
+    exitJustBefore(9, 137); // the timeout's SIGKILL finds it gone
     await ctr.stop(1);
     expect((await ctr.sync())).toMatchObject({ status: S.Exited, exitCode: 137 });
   });
@@ -120,12 +124,7 @@ describe('stop', () => {
   it('a process that exits just as the stop signal goes out is stopped, not an error', async () => {
     const ctr = await create(t);
     await ctr.start();
-    const kill = t.runtime.kill.bind(t.runtime);
-    t.runtime.kill = async (id, signal, all) => {
-      // It exits on its own between the stop's sync and its SIGTERM.
-      if (signal === 15) t.runtime.exitProcess(id, 3);
-      return kill(id, signal, all);
-    };
+    exitJustBefore(15, 3); // it exits on its own between the stop's sync and its SIGTERM
     await ctr.stop(10);
     expect((await ctr.sync())).toMatchObject({ status: S.Exited, exitCode: 3 });
   });
